@@ -1,0 +1,22 @@
+package dev.encore.media;
+
+/**
+ * One show's router (SFU vocabulary): takes the performer's Opus RTP from its producer and fans it out to every consumer
+ * (listener session) with one outgoing SSRC per show.
+ */
+public interface Router {
+
+    String showId();
+
+    /**
+     * Feeds a plaintext RTP packet (Opus) from an in-process producer, e.g. the demo's synthetic performer. Callable from any
+     * thread; the bytes are copied before this returns.
+     */
+    void feed(byte[] rtp, int off, int len);
+
+    /** Listener sessions connected now (ICE and DTLS done). */
+    int consumerCount();
+
+    /** Whether a performer's packets have arrived within the last second or so. */
+    boolean performerOnline();
+}

@@ -1,0 +1,18 @@
+package dev.encore.show;
+
+import java.nio.file.Path;
+
+/**
+ * A show as its show file describes it, validated.
+ *
+ * @param source the file it came from, or null for a built-in show
+ * @param id {@code [a-z0-9-]{1,40}}, used in URLs
+ * @param title the show's title
+ * @param performerKey the secret for publishing and the performer console
+ * @param access open or token
+ * @param audio the Opus settings
+ * @param rtpIngest the (S)RTP ingest port, or null when none
+ */
+public record ShowConfig(Path source, String id, String title, Secret performerKey, AccessMode access, AudioSettings audio,
+        RtpIngestSettings rtpIngest) {
+}

@@ -1,0 +1,4 @@
+/**
+ * The show's WebSocket channel: set list, song requests and live polls (issue 4). Nothing lives here yet.
+ */
+package dev.encore.signaling;
