@@ -1,0 +1,36 @@
+package dev.encore.app;
+
+import dev.encore.media.Router;
+import dev.encore.show.AccessMode;
+import dev.encore.show.AudioSettings;
+import dev.encore.show.Secret;
+import dev.encore.show.ShowConfig;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/** The built-in demo show ({@code demo}, open access, 96 kbps stereo) and its synthetic performer. */
+final class DemoShow {
+    static final String ID = "demo";
+    static final String TITLE = "Encore demo: a synthetic performer";
+    static final int BITRATE = 96_000;
+
+    private DemoShow() {
+    }
+
+    static ShowConfig config() {
+        byte[] key = new byte[24];
+        new SecureRandom().nextBytes(key);
+        // Nobody publishes to the demo over the network; the key just must not be guessable.
+        return new ShowConfig(null, ID, TITLE, Secret.of(Base64.getUrlEncoder().withoutPadding().encodeToString(key)),
+                AccessMode.OPEN, new AudioSettings(BITRATE, true), null);
+    }
+
+    /** A started performer feeding {@code router}; close it before the server. */
+    static SyntheticPerformer startPerformer(ShowConfig show, Router router) {
+        int channels = show.audio().stereo() ? 2 : 1;
+        SyntheticPerformer performer = new SyntheticPerformer(channels, StandInAudio.synth(channels),
+                StandInAudio.encoder(show.audio().bitrate(), channels), router::feed);
+        performer.start();
+        return performer;
+    }
+}

@@ -1,0 +1,157 @@
+package dev.encore.app;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.encore.media.MediaServer;
+import dev.encore.media.MediaServerConfig;
+import dev.encore.media.Router;
+import dev.encore.media.WhepService;
+import dev.encore.show.ShowConfig;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Encore server: the media server with one router per show, and the HTTP server in front of it. Start with
+ * {@link #start}; usable from tests with ports 0 on 127.0.0.1. Thread-safe; {@link #close} is idempotent.
+ */
+public final class EncoreServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EncoreServer.class);
+
+    /**
+     * How the server binds.
+     *
+     * @param bindHost the address both servers bind, e.g. {@code 0.0.0.0} or {@code 127.0.0.1}
+     * @param httpPort the HTTP port (0: any free port)
+     * @param mediaPort the one UDP media port (0: any free port)
+     * @param announceIp the address put into SDP candidates, or null for the bound address
+     * @param dataDir where the server keeps its state (created when missing), or null for none
+     */
+    public record Options(String bindHost, int httpPort, int mediaPort, String announceIp, Path dataDir) {
+        public Options {
+            requireNonNull(bindHost, "bindHost");
+            checkPort("httpPort", httpPort);
+            checkPort("mediaPort", mediaPort);
+        }
+
+        /** Loopback, free ports, no data directory: for tests. */
+        public static Options loopback() {
+            return new Options("127.0.0.1", 0, 0, null, null);
+        }
+
+        private static void checkPort(String name, int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException(name + ": " + port + " (expected: 0..65535)");
+            }
+        }
+    }
+
+    private final Options options;
+    private final List<ShowConfig> shows;
+    private final MediaServer media;
+    private final HttpServer http;
+    private volatile boolean closed;
+
+    private EncoreServer(Options options, List<ShowConfig> shows, MediaServer media, HttpServer http) {
+        this.options = options;
+        this.shows = shows;
+        this.media = media;
+        this.http = http;
+    }
+
+    /** Starts the media server, adds every show, then starts HTTP. On failure, whatever started is closed again. */
+    public static EncoreServer start(Options options, List<ShowConfig> shows) throws InterruptedException, IOException {
+        requireNonNull(options, "options");
+        List<ShowConfig> showList = List.copyOf(requireNonNull(shows, "shows"));
+        if (showList.isEmpty()) {
+            throw new IllegalArgumentException("shows: none (expected: at least one show)");
+        }
+        if (options.dataDir() != null) {
+            Files.createDirectories(options.dataDir());
+        }
+        MediaServer media = MediaServer.start(new MediaServerConfig(options.bindHost(), options.mediaPort(),
+                options.announceIp(), 0));
+        try {
+            for (ShowConfig show : showList) {
+                media.addShow(show);
+            }
+            HttpApi api = new HttpApi(showList, new MediaServerBackend(media));
+            HttpServer http = HttpServer.start(options.bindHost(), options.httpPort(), api);
+            EncoreServer server = new EncoreServer(options, showList, media, http);
+            LOG.info("Encore is up: HTTP on {}, media (UDP) on {}, {} show(s)", http.localAddress(), media.localAddress(),
+                    showList.size());
+            return server;
+        } catch (Exception e) { // also Netty's undeclared BindException
+            media.close();
+            throw e;
+        }
+    }
+
+    public List<ShowConfig> shows() {
+        return shows;
+    }
+
+    public MediaServer mediaServer() {
+        return media;
+    }
+
+    public Optional<Router> router(String showId) {
+        return media.router(showId);
+    }
+
+    public InetSocketAddress httpAddress() {
+        return http.localAddress();
+    }
+
+    public int httpPort() {
+        return http.localAddress().getPort();
+    }
+
+    /** The base URL a person on this machine opens, e.g. {@code http://localhost:8080}. */
+    public String baseUrl() {
+        String host = options.bindHost();
+        boolean local = host.equals("0.0.0.0") || host.equals("::") || host.equals("127.0.0.1") || host.equals("localhost");
+        return "http://" + (local ? "localhost" : host) + ":" + httpPort();
+    }
+
+    public String listenerUrl(String showId) {
+        return baseUrl() + "/l/" + showId;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            http.close();
+        } finally {
+            media.close();
+        }
+    }
+
+    /** The media server seen through the narrow interface the HTTP routes use. */
+    private record MediaServerBackend(MediaServer server) implements MediaBackend {
+        @Override
+        public WhepService whep() {
+            return server.whep();
+        }
+
+        @Override
+        public Optional<Router> router(String showId) {
+            return server.router(showId);
+        }
+
+        @Override
+        public PrometheusRegistry metrics() {
+            return server.metrics();
+        }
+    }
+}

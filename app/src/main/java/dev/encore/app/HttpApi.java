@@ -1,0 +1,293 @@
+package dev.encore.app;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.encore.media.NoSuchShowException;
+import dev.encore.media.Router;
+import dev.encore.media.WhepSession;
+import dev.encore.protocol.sdp.SdpException;
+import dev.encore.show.AccessMode;
+import dev.encore.show.ShowConfig;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The app's HTTP routes: listener page, WHEP, health, metrics, static assets. Transport-free: takes a whole request, returns a
+ * whole response, so the Netty layer ({@link HttpServer}) stays thin. Thread-safe (called from every HTTP event loop).
+ */
+final class HttpApi {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    private static final Pattern SHOW_ID = Pattern.compile("[a-z0-9-]{1,40}");
+    private static final Pattern ASSET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,80}");
+    private static final String ASSETS = "/dev/encore/app/assets/";
+    private static final Map<String, String> ASSET_TYPES = Map.of(
+            "js", "text/javascript; charset=utf-8",
+            "css", "text/css; charset=utf-8",
+            "svg", "image/svg+xml",
+            "png", "image/png",
+            "ico", "image/x-icon",
+            "html", HttpResponses.HTML);
+    /** The listener page loads nothing from elsewhere and sends only to this server. */
+    private static final String PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "media-src 'self' blob: mediastream:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    private final Map<String, ShowConfig> shows = new LinkedHashMap<>();
+    private final MediaBackend media;
+    private final HttpMetrics metrics = new HttpMetrics();
+    private final RouteTable routes = new RouteTable();
+    private final ObjectMapper json = new ObjectMapper();
+    private final ListenerPage listenerPage = new ListenerPage();
+    private final Map<String, byte[]> assetCache = new ConcurrentHashMap<>();
+
+    HttpApi(List<ShowConfig> shows, MediaBackend media) {
+        requireNonNull(shows, "shows");
+        this.media = requireNonNull(media, "media");
+        for (ShowConfig show : shows) {
+            if (this.shows.putIfAbsent(show.id(), show) != null) {
+                throw new IllegalArgumentException("show id: " + show.id() + " appears twice (expected: unique show ids)");
+            }
+        }
+        routes.add(HttpMethod.GET, "/", (req, p) -> index())
+                .add(HttpMethod.GET, "/l/{show}", (req, p) -> HttpResponses.html(listenerPage.render(show(p), json)))
+                .add(HttpMethod.GET, "/api/shows/{show}", (req, p) -> HttpResponses.json(HttpResponseStatus.OK,
+                        json.writeValueAsBytes(showJson(show(p)))))
+                .add(HttpMethod.POST, "/whep/{show}", this::whepSubscribe)
+                .add(HttpMethod.OPTIONS, "/whep/{show}", (req, p) -> preflight(req, show(p), "POST, OPTIONS"))
+                .add(HttpMethod.DELETE, "/whep/{show}/{session}", this::whepUnsubscribe)
+                .add(HttpMethod.OPTIONS, "/whep/{show}/{session}", (req, p) -> preflight(req, show(p), "DELETE, OPTIONS"))
+                .add(HttpMethod.GET, "/healthz", (req, p) -> healthz())
+                .add(HttpMethod.GET, "/metrics", (req, p) -> prometheus())
+                .add(HttpMethod.GET, "/assets/{file}", (req, p) -> asset(p.get("file")));
+    }
+
+    HttpMetrics metrics() {
+        return metrics;
+    }
+
+    /** Answers one request; never throws. The caller owns (and releases) the request and writes the response. */
+    FullHttpResponse handle(FullHttpRequest request) {
+        String method = request.method().name();
+        String route = "unmatched";
+        FullHttpResponse response;
+        String rawPath = new QueryStringDecoder(request.uri()).rawPath();
+        if (!request.decoderResult().isSuccess()) {
+            response = HttpResponses.text(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request: "
+                    + request.decoderResult().cause().getMessage() + " (expected: an HTTP/1.1 request)");
+        } else {
+            try {
+                RouteTable.Match match = routes.match(request.method(), rawPath, HttpApi::decodeSegment);
+                if (match instanceof RouteTable.Found found) {
+                    route = found.route().template();
+                    response = found.route().handler().handle(request, found.params());
+                } else if (match instanceof RouteTable.MethodNotAllowed notAllowed) {
+                    route = notAllowed.template();
+                    String allow = notAllowed.allowed().stream().map(HttpMethod::name).collect(Collectors.joining(", "));
+                    response = HttpResponses.text(HttpResponseStatus.METHOD_NOT_ALLOWED,
+                            "method " + method + " is not allowed on " + route + " (expected: " + allow + ")");
+                    response.headers().set(HttpHeaderNames.ALLOW, allow);
+                } else {
+                    response = HttpResponses.text(HttpResponseStatus.NOT_FOUND, "no such path: " + rawPath
+                            + " (expected: one of " + String.join(", ", routes.templates()) + ")");
+                }
+            } catch (HttpError e) {
+                response = HttpResponses.text(e.status, e.getMessage());
+            } catch (Exception | LinkageError e) {
+                LOG.error("{} {} failed", method, rawPath, e);
+                response = HttpResponses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                        "internal server error (expected: a working server; the server log has the details)");
+            }
+        }
+        if (rawPath.startsWith("/whep/")) {
+            response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+            response.headers().set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, "Location");
+        }
+        if (HttpMethod.HEAD.equals(request.method())) {
+            // Same headers as GET (Content-Length included, RFC 9110 §9.3.2), no body.
+            response = response.replace(Unpooled.EMPTY_BUFFER);
+        }
+        metrics.record(method, route, response.status().code());
+        return response;
+    }
+
+    private FullHttpResponse whepSubscribe(FullHttpRequest request, Map<String, String> params) throws HttpError {
+        ShowConfig show = show(params);
+        String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (!mediaType.equals(HttpResponses.SDP)) {
+            throw new HttpError(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type: "
+                    + (contentType == null ? "(none)" : contentType) + " is not an SDP offer (expected: application/sdp)");
+        }
+        String offer = request.content().toString(StandardCharsets.UTF_8);
+        WhepSession session;
+        try {
+            session = media.whep().subscribe(show.id(), offer);
+        } catch (NoSuchShowException e) {
+            throw new HttpError(HttpResponseStatus.NOT_FOUND, e.getMessage());
+        } catch (SdpException e) {
+            throw new HttpError(HttpResponseStatus.BAD_REQUEST, e.getMessage());
+        }
+        FullHttpResponse response = HttpResponses.bytes(HttpResponseStatus.CREATED, HttpResponses.SDP,
+                session.answerSdp().getBytes(StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.LOCATION, "/whep/" + show.id() + "/" + session.sessionId());
+        return response;
+    }
+
+    private FullHttpResponse whepUnsubscribe(FullHttpRequest request, Map<String, String> params) throws HttpError {
+        ShowConfig show = show(params);
+        String session = params.get("session");
+        if (!media.whep().unsubscribe(show.id(), session)) {
+            throw new HttpError(HttpResponseStatus.NOT_FOUND, "no such session: " + session + " in show " + show.id()
+                    + " (expected: the Location of a session created by POST /whep/" + show.id() + ")");
+        }
+        return HttpResponses.text(HttpResponseStatus.OK, "session ended");
+    }
+
+    /** CORS preflight (https://fetch.spec.whatwg.org/#cors-preflight-fetch) and WHEP's Accept-Post. */
+    private static FullHttpResponse preflight(FullHttpRequest request, ShowConfig show, String methods) {
+        FullHttpResponse response = HttpResponses.empty(HttpResponseStatus.NO_CONTENT);
+        HttpHeaders headers = response.headers();
+        headers.set(HttpHeaderNames.ALLOW, methods);
+        headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, methods);
+        String requested = request.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
+        headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, requested != null && !requested.isBlank()
+                ? requested : "Content-Type, Authorization, If-Match");
+        headers.set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "86400");
+        if (methods.startsWith("POST")) {
+            headers.set("Accept-Post", HttpResponses.SDP);
+        }
+        return response;
+    }
+
+    private FullHttpResponse index() {
+        StringBuilder page = new StringBuilder("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Encore</title>"
+                + "<link rel=\"stylesheet\" href=\"/assets/listener.css\"></head><body><main class=\"card\"><h1>Encore</h1><ul>");
+        for (ShowConfig show : shows.values()) {
+            if (show.access() == AccessMode.OPEN) {
+                page.append("<li><a href=\"/l/").append(show.id()).append("\">").append(ListenerPage.escapeHtml(show.title()))
+                        .append("</a></li>");
+            }
+        }
+        page.append("</ul></main></body></html>");
+        return HttpResponses.html(page.toString());
+    }
+
+    private FullHttpResponse healthz() throws IOException {
+        ObjectNode body = json.createObjectNode().put("status", "ok");
+        ArrayNode list = body.putArray("shows");
+        for (ShowConfig show : shows.values()) {
+            Optional<Router> router = media.router(show.id());
+            list.addObject().put("id", show.id())
+                    .put("listeners", router.map(Router::consumerCount).orElse(0))
+                    .put("performerOnline", router.map(Router::performerOnline).orElse(false));
+        }
+        return HttpResponses.json(HttpResponseStatus.OK, json.writeValueAsBytes(body));
+    }
+
+    private ObjectNode showJson(ShowConfig show) {
+        Optional<Router> router = media.router(show.id());
+        ObjectNode node = json.createObjectNode()
+                .put("id", show.id())
+                .put("title", show.title())
+                .put("stereo", show.audio() != null && show.audio().stereo())
+                .put("whep", "/whep/" + show.id())
+                .put("performerOnline", router.map(Router::performerOnline).orElse(false));
+        return node;
+    }
+
+    private FullHttpResponse prometheus() throws IOException {
+        MetricSnapshots.Builder all = MetricSnapshots.builder();
+        for (MetricSnapshot snapshot : media.metrics().scrape()) {
+            all.metricSnapshot(snapshot);
+        }
+        for (MetricSnapshot snapshot : metrics.registry().scrape()) {
+            all.metricSnapshot(snapshot);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        new PrometheusTextFormatWriter(false).write(out, all.build());
+        return HttpResponses.bytes(HttpResponseStatus.OK, PrometheusTextFormatWriter.CONTENT_TYPE, out.toByteArray());
+    }
+
+    private FullHttpResponse asset(String name) throws HttpError {
+        int dot = name.lastIndexOf('.');
+        String type = dot < 0 ? null : ASSET_TYPES.get(name.substring(dot + 1));
+        byte[] body = null;
+        if (type != null && ASSET_NAME.matcher(name).matches() && !name.contains("..")) {
+            body = assetCache.computeIfAbsent(name, HttpApi::loadAsset);
+        }
+        if (body == null || body.length == 0) {
+            throw new HttpError(HttpResponseStatus.NOT_FOUND, "no such asset: " + name + " (expected: a file the pages link to)");
+        }
+        FullHttpResponse response = HttpResponses.bytes(HttpResponseStatus.OK, type, body);
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+        return response;
+    }
+
+    /** An empty array marks a missing asset (ConcurrentHashMap caches no nulls). */
+    private static byte[] loadAsset(String name) {
+        try (InputStream in = HttpApi.class.getResourceAsStream(ASSETS + name)) {
+            return in == null ? new byte[0] : in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The show named by the {@code show} path parameter, or a 404. */
+    private ShowConfig show(Map<String, String> params) throws HttpError {
+        String id = params.get("show");
+        ShowConfig show = SHOW_ID.matcher(id).matches() ? shows.get(id) : null;
+        if (show == null) {
+            throw new HttpError(HttpResponseStatus.NOT_FOUND, "no such show: " + id
+                    + " (expected: the id of a show on this server, as in its link)");
+        }
+        return show;
+    }
+
+    private static String decodeSegment(String raw) {
+        try {
+            // '+' is a literal plus in a path (RFC 3986), not a space as in a query string.
+            return QueryStringDecoder.decodeComponent(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new HttpError(HttpResponseStatus.BAD_REQUEST, "bad percent-encoding in path segment: " + raw
+                    + " (expected: %XX escapes)");
+        }
+    }
+
+    /** A request that is answered with an error status and a text body. */
+    static final class HttpError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient HttpResponseStatus status;
+
+        HttpError(HttpResponseStatus status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+    }
+}

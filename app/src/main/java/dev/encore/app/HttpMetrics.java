@@ -1,0 +1,22 @@
+package dev.encore.app;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/** The app's own HTTP counters, in a registry of its own (the media server has another). Thread-safe. */
+final class HttpMetrics {
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter requests = Counter.builder()
+            .name("encore_http_requests_total")
+            .help("HTTP requests answered, by method, route template and status code")
+            .labelNames("method", "route", "code")
+            .register(registry);
+
+    void record(String method, String route, int code) {
+        requests.labelValues(method, route, Integer.toString(code)).inc();
+    }
+
+    PrometheusRegistry registry() {
+        return registry;
+    }
+}
