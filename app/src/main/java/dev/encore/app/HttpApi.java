@@ -75,7 +75,7 @@ final class HttpApi {
             }
         }
         routes.add(HttpMethod.GET, "/", (req, p) -> index())
-                .add(HttpMethod.GET, "/l/{show}", (req, p) -> HttpResponses.html(listenerPage.render(show(p), json)))
+                .add(HttpMethod.GET, "/l/{show}", (req, p) -> page(listenerPage.render(show(p), json)))
                 .add(HttpMethod.GET, "/api/shows/{show}", (req, p) -> HttpResponses.json(HttpResponseStatus.OK,
                         json.writeValueAsBytes(showJson(show(p)))))
                 .add(HttpMethod.POST, "/whep/{show}", this::whepSubscribe)
@@ -185,6 +185,15 @@ final class HttpApi {
         return response;
     }
 
+    private static FullHttpResponse page(String html) {
+        FullHttpResponse response = HttpResponses.html(html);
+        response.headers().set("Content-Security-Policy", PAGE_CSP);
+        response.headers().set("X-Content-Type-Options", "nosniff");
+        response.headers().set("Referrer-Policy", "no-referrer");
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+        return response;
+    }
+
     private FullHttpResponse index() {
         StringBuilder page = new StringBuilder("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Encore</title>"
@@ -196,7 +205,7 @@ final class HttpApi {
             }
         }
         page.append("</ul></main></body></html>");
-        return HttpResponses.html(page.toString());
+        return page(page.toString());
     }
 
     private FullHttpResponse healthz() throws IOException {
