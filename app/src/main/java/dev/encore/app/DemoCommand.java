@@ -11,7 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code encore demo}: a server with the built-in demo show and a synthetic performer playing music. */
-@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "demo", mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Main.Version.class,
         description = "Start a server with a built-in demo show (id 'demo') and a synthetic performer, then open the printed link.")
 final class DemoCommand implements Callable<Integer> {
     @Mixin

@@ -11,7 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** The one {@code main}: {@code encore demo}, {@code encore serve}, and {@code encore loadtest} once that module provides it. */
-@Command(name = "encore", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "encore", mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Main.Version.class,
         description = "Encore: live audio for micro-concerts. Opus in, WebRTC out.",
         subcommands = {DemoCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code encore serve --show FILE...}: serves the shows described by show files. */
-@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "serve", mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Main.Version.class,
         description = "Serve one or more shows described by show files (YAML).")
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--show", paramLabel = "FILE", required = true, description = "a show file (repeat for more shows)")

@@ -22,7 +22,7 @@ final class ServerOptions {
     String bind;
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "encore-data",
-            description = "where the server keeps its state (default: ./${DEFAULT-VALUE})")
+            description = "where the server keeps its state (default: ${DEFAULT-VALUE})")
     Path dataDir;
 
     EncoreServer.Options toOptions() {

@@ -1,0 +1,117 @@
+package dev.encore.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.encore.show.ShowConfig;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The demo end to end in a real browser: headless Chromium opens {@code /l/demo} on a phone-sized window, taps the button,
+ * and must receive and decode the synthetic performer's audio over WebRTC (ICE-lite, DTLS-SRTP) from the in-process server.
+ * Uses Debian's chromium and chromedriver; fails (never skips) when they are missing.
+ */
+class ListenerPageBrowserTest {
+    static final String CHROMIUM = "/usr/bin/chromium";
+    static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+    private static final String STATS_SCRIPT = "const done = arguments[arguments.length - 1];"
+            + "window.encoreStats().then(done, e => done({error: String(e)}));";
+
+    @Test
+    void demoPlaysInHeadlessChromium(@TempDir Path profile) throws Exception {
+        requireExecutable(CHROMIUM);
+        requireExecutable(CHROMEDRIVER);
+        System.setProperty("ice4j.harvest.mapping.aws.enabled", "false");
+        ShowConfig show = DemoShow.config();
+        try (EncoreServer server = EncoreServer.start(EncoreServer.Options.loopback(), List.of(show));
+                SyntheticPerformer performer = DemoShow.startPerformer(show, server.router(show.id()).orElseThrow())) {
+            WebDriver driver = startChromium(profile);
+            try {
+                driver.get("http://127.0.0.1:" + server.httpPort() + "/l/" + show.id());
+                assertThat(driver.findElement(By.id("title")).getText()).isEqualTo(DemoShow.TITLE);
+                screenshot(driver, "listener-page-idle.png");
+
+                driver.findElement(By.id("listen")).click();
+                Map<String, Object> first = awaitStats(driver, s -> "live".equals(s.get("state")) && number(s, "packetsReceived") > 0,
+                        "the page to be live and receiving packets");
+                Map<String, Object> later = awaitStats(driver, s -> number(s, "packetsReceived") > number(first, "packetsReceived") + 25
+                        && number(s, "audioLevel") > 0, "packetsReceived to grow and audioLevel > 0");
+                assertThat(number(later, "bytesReceived")).isGreaterThan(number(first, "bytesReceived"));
+                assertThat(driver.findElement(By.id("status")).getText()).isEqualTo("Live");
+                screenshot(driver, "listener-page-live.png");
+
+                assertThat(server.router(show.id()).orElseThrow().consumerCount()).isEqualTo(1);
+            } finally {
+                driver.quit();
+            }
+        }
+    }
+
+    static void requireExecutable(String path) {
+        if (!Files.isExecutable(Path.of(path))) {
+            fail(path + " is missing (expected: Debian's chromium and chromium-driver; run scripts/install-test-deps.sh)");
+        }
+    }
+
+    /** Headless Chromium with the Debian driver given explicitly, so Selenium Manager never downloads anything. */
+    static WebDriver startChromium(Path profile) {
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER))
+                .usingAnyFreePort()
+                .build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--autoplay-policy=no-user-gesture-required", "--use-fake-ui-for-media-stream",
+                "--window-size=390,844", "--user-data-dir=" + profile.toAbsolutePath());
+        ChromeDriver driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+        return driver;
+    }
+
+    static void screenshot(WebDriver driver, String name) throws Exception {
+        Path target = Path.of("target", name);
+        Files.createDirectories(target.getParent());
+        Files.write(target, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+    }
+
+    private static Map<String, Object> awaitStats(WebDriver driver, java.util.function.Predicate<Map<String, Object>> done,
+            String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        Map<String, Object> stats = Map.of();
+        while (System.nanoTime() < deadline) {
+            stats = stats(driver);
+            if (done.test(stats)) {
+                return stats;
+            }
+            Thread.sleep(250);
+        }
+        return fail("waited 20 s for " + what + "; last encoreStats(): " + stats);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> stats(WebDriver driver) {
+        return (Map<String, Object>) ((JavascriptExecutor) driver).executeAsyncScript(STATS_SCRIPT);
+    }
+
+    private static double number(Map<String, Object> stats, String key) {
+        Object value = stats.get(key);
+        return value instanceof Number n ? n.doubleValue() : 0;
+    }
+}
