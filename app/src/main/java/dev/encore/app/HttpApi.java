@@ -118,6 +118,9 @@ final class HttpApi {
                 }
             } catch (HttpError e) {
                 response = HttpResponses.text(e.status, e.getMessage());
+                if (e.retryAfterSeconds > 0) {
+                    response.headers().setInt(HttpHeaderNames.RETRY_AFTER, e.retryAfterSeconds);
+                }
             } catch (Exception | LinkageError e) {
                 LOG.error("{} {} failed", method, rawPath, e);
                 response = HttpResponses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR,
@@ -152,6 +155,12 @@ final class HttpApi {
             throw new HttpError(HttpResponseStatus.NOT_FOUND, e.getMessage());
         } catch (SdpException e) {
             throw new HttpError(HttpResponseStatus.BAD_REQUEST, e.getMessage());
+        } catch (IllegalStateException e) {
+            // The media server is at a limit (e.g. too many sessions still connecting): a client may retry shortly.
+            LOG.warn("WHEP subscribe to {} refused: {}", show.id(), e.getMessage());
+            HttpError busy = new HttpError(HttpResponseStatus.SERVICE_UNAVAILABLE, e.getMessage());
+            busy.retryAfterSeconds = 2;
+            throw busy;
         }
         FullHttpResponse response = HttpResponses.bytes(HttpResponseStatus.CREATED, HttpResponses.SDP,
                 session.answerSdp().getBytes(StandardCharsets.UTF_8));
@@ -293,6 +302,7 @@ final class HttpApi {
     static final class HttpError extends RuntimeException {
         private static final long serialVersionUID = 1L;
         private final transient HttpResponseStatus status;
+        private int retryAfterSeconds;
 
         HttpError(HttpResponseStatus status, String message) {
             super(message, null, false, false);

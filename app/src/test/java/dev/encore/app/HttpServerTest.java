@@ -157,6 +157,14 @@ class HttpServerTest {
     }
 
     @Test
+    void aBusyMediaServerIs503WithRetryAfter() throws Exception {
+        HttpResponse<String> r = post("/whep/demo", OFFER + "a=x-busy\r\n");
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.headers().firstValue("retry-after")).hasValue("2");
+        assertThat(r.body()).isEqualTo("too many sessions waiting to connect: 2 (expected: fewer; retry later)\n");
+    }
+
+    @Test
     void deleteEndsTheSessionOnce() throws Exception {
         String location = post("/whep/demo", OFFER).headers().firstValue("location").orElseThrow();
         HttpResponse<String> first = send(request(location).DELETE());
@@ -317,6 +325,9 @@ class HttpServerTest {
         public synchronized WhepSession subscribe(String showId, String offerSdp) throws NoSuchShowException, SdpException {
             if (!showId.equals("demo")) {
                 throw new NoSuchShowException(showId);
+            }
+            if (offerSdp.contains("a=x-busy")) {
+                throw new IllegalStateException("too many sessions waiting to connect: 2 (expected: fewer; retry later)");
             }
             if (!offerSdp.contains("m=audio")) {
                 throw new SdpException("offer has no audio section (expected: m=audio ...)");
