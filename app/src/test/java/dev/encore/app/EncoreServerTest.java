@@ -26,6 +26,7 @@ class EncoreServerTest {
     @BeforeAll
     static void start() throws Exception {
         System.setProperty("ice4j.harvest.mapping.aws.enabled", "false");
+        Logging.install();
         ShowConfig demo = DemoShow.config();
         server = EncoreServer.start(EncoreServer.Options.loopback(), List.of(demo));
         base = "http://127.0.0.1:" + server.httpPort();

@@ -37,6 +37,7 @@ class ListenerPageBrowserTest {
         requireExecutable(CHROMIUM);
         requireExecutable(CHROMEDRIVER);
         System.setProperty("ice4j.harvest.mapping.aws.enabled", "false");
+        Logging.install();
         ShowConfig show = DemoShow.config();
         try (EncoreServer server = EncoreServer.start(EncoreServer.Options.loopback(), List.of(show));
                 SyntheticPerformer performer = DemoShow.startPerformer(show, server.router(show.id()).orElseThrow())) {
@@ -76,6 +77,9 @@ class ListenerPageBrowserTest {
                 .build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
+        // A phone's viewport (headless windows are at least 500 px wide, so --window-size alone is not enough).
+        options.setExperimentalOption("mobileEmulation", Map.of("deviceMetrics", Map.of("width", 390, "height", 844,
+                "pixelRatio", 2, "touch", true)));
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--autoplay-policy=no-user-gesture-required", "--use-fake-ui-for-media-stream",
