@@ -29,7 +29,7 @@ final class DemoCommand implements Callable<Integer> {
                     "show " + show.id() + " has no router (expected: one per show)"));
             SyntheticPerformer performer = DemoShow.startPerformer(show, router);
             String url = running.listenerUrl(show.id());
-            String rule = "=".repeat(Math.max(40, url.length() + 8));
+            String rule = "=".repeat(Math.max(64, url.length() + 8));
             out.println();
             out.println(rule);
             out.println("  Encore demo is live. Open this link and tap \"Tap to listen\":");
