@@ -5,11 +5,16 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.encore.show.ShowConfig;
 import java.io.File;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -48,9 +53,10 @@ class ListenerPageBrowserTest {
                 screenshot(driver, "listener-page-idle.png");
 
                 driver.findElement(By.id("listen")).click();
-                Map<String, Object> first = awaitStats(driver, s -> "live".equals(s.get("state")) && number(s, "packetsReceived") > 0,
+                String metricsUrl = "http://127.0.0.1:" + server.httpPort() + "/metrics";
+                Map<String, Object> first = awaitStats(driver, metricsUrl, s -> "live".equals(s.get("state")) && number(s, "packetsReceived") > 0,
                         "the page to be live and receiving packets");
-                Map<String, Object> later = awaitStats(driver, s -> number(s, "packetsReceived") > number(first, "packetsReceived") + 25
+                Map<String, Object> later = awaitStats(driver, metricsUrl, s -> number(s, "packetsReceived") > number(first, "packetsReceived") + 25
                         && number(s, "audioLevel") > 0, "packetsReceived to grow and audioLevel > 0");
                 assertThat(number(later, "bytesReceived")).isGreaterThan(number(first, "bytesReceived"));
                 assertThat(driver.findElement(By.id("status")).getText()).isEqualTo("Live");
@@ -95,8 +101,8 @@ class ListenerPageBrowserTest {
         Files.write(target, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
     }
 
-    private static Map<String, Object> awaitStats(WebDriver driver, java.util.function.Predicate<Map<String, Object>> done,
-            String what) throws InterruptedException {
+    private static Map<String, Object> awaitStats(WebDriver driver, String metricsUrl, Predicate<Map<String, Object>> done,
+            String what) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         Map<String, Object> stats = Map.of();
         while (System.nanoTime() < deadline) {
@@ -106,7 +112,17 @@ class ListenerPageBrowserTest {
             }
             Thread.sleep(250);
         }
-        return fail("waited 20 s for " + what + "; last encoreStats(): " + stats);
+        return fail("waited 20 s for " + what + "; last encoreStats(): " + stats + "; server counters:\n" + mediaCounters(metricsUrl));
+    }
+
+    /** The server's non-zero media counters (drops by reason, handshakes, ...): what to look at when a browser can't connect. */
+    private static String mediaCounters(String metricsUrl) throws Exception {
+        try (InputStream in = URI.create(metricsUrl).toURL().openStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .filter(l -> l.startsWith("encore_media_") || l.startsWith("encore_dropped"))
+                    .filter(l -> !l.endsWith(" 0.0"))
+                    .collect(Collectors.joining("\n"));
+        }
     }
 
     @SuppressWarnings("unchecked")

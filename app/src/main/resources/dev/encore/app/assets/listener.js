@@ -12,6 +12,7 @@
 
   const MAX_BACKOFF_MS = 15000;
   const DISCONNECTED_GRACE_MS = 4000;
+  const CONNECT_TIMEOUT_MS = 15000;
 
   let wanted = false;          // the listener wants sound
   let pc = null;               // the current RTCPeerConnection
@@ -124,6 +125,9 @@
       }
       sessionUrl = new URL(response.headers.get('Location'), location.href).href;
       await mine.setRemoteDescription({ type: 'answer', sdp: body });
+      // ICE or DTLS can stall without ever reaching 'failed': give each session a deadline.
+      graceTimer = setTimeout(() => { if (pc === mine && mine.connectionState !== 'connected') { retry(); } },
+        CONNECT_TIMEOUT_MS);
     } catch (err) {
       if (pc === mine) {
         console.warn('Encore: connecting failed:', err);
