@@ -54,10 +54,12 @@ class ListenerPageBrowserTest {
 
                 driver.findElement(By.id("listen")).click();
                 String metricsUrl = "http://127.0.0.1:" + server.httpPort() + "/metrics";
-                Map<String, Object> first = awaitStats(driver, metricsUrl, s -> "live".equals(s.get("state")) && number(s, "packetsReceived") > 0,
+                Map<String, Object> first = awaitStats(driver, metricsUrl,
+                        s -> "live".equals(s.get("state")) && number(s, "packetsReceived") > 0,
                         "the page to be live and receiving packets");
-                Map<String, Object> later = awaitStats(driver, metricsUrl, s -> number(s, "packetsReceived") > number(first, "packetsReceived") + 25
-                        && number(s, "audioLevel") > 0, "packetsReceived to grow and audioLevel > 0");
+                Map<String, Object> later = awaitStats(driver, metricsUrl,
+                        s -> number(s, "packetsReceived") > number(first, "packetsReceived") + 25 && number(s, "audioLevel") > 0,
+                        "packetsReceived to grow and audioLevel > 0");
                 assertThat(number(later, "bytesReceived")).isGreaterThan(number(first, "bytesReceived"));
                 assertThat(driver.findElement(By.id("status")).getText()).isEqualTo("Live");
                 screenshot(driver, "listener-page-live.png");
