@@ -65,6 +65,9 @@ final class RouteTable {
      * @param decoder decodes one path segment; throws IllegalArgumentException for bad escapes
      */
     Match match(HttpMethod method, String rawPath, UnaryOperator<String> decoder) {
+        if (!rawPath.startsWith("/")) {
+            return new NotFound(); // "*" or an absolute URI: no route here
+        }
         List<String> segments = split(rawPath);
         HttpMethod lookup = HttpMethod.HEAD.equals(method) ? HttpMethod.GET : method;
         Set<HttpMethod> allowed = new LinkedHashSet<>();

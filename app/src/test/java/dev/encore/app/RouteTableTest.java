@@ -46,6 +46,8 @@ class RouteTableTest {
         assertThat(table.match(HttpMethod.GET, "/l/demo/x", AS_IS)).isInstanceOf(RouteTable.NotFound.class);
         assertThat(table.match(HttpMethod.GET, "/healthz/", AS_IS)).isInstanceOf(RouteTable.NotFound.class);
         assertThat(table.match(HttpMethod.GET, "/", AS_IS)).isInstanceOf(RouteTable.NotFound.class);
+        assertThat(new RouteTable().add(HttpMethod.GET, "/", NONE).match(HttpMethod.GET, "*", AS_IS))
+                .isInstanceOf(RouteTable.NotFound.class);
     }
 
     @Test
