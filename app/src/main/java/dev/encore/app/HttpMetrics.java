@@ -2,6 +2,7 @@ package dev.encore.app;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Set;
 
 /** The app's own HTTP counters, in a registry of its own (the media server has another). Thread-safe. */
 final class HttpMetrics {
@@ -12,8 +13,12 @@ final class HttpMetrics {
             .labelNames("method", "route", "code")
             .register(registry);
 
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH");
+
     void record(String method, String route, int code) {
-        requests.labelValues(method, route, Integer.toString(code)).inc();
+        // Clients choose the method token: bound the label's values.
+        String label = METHODS.contains(method) ? method : "OTHER";
+        requests.labelValues(label, route, Integer.toString(code)).inc();
     }
 
     PrometheusRegistry registry() {
