@@ -2,9 +2,7 @@ package dev.encore.protocol;
 
 import java.util.Map;
 
-import org.ice4j.ice.AgentConfig;
 import org.ice4j.ice.harvest.HarvestConfig;
-import org.jitsi.config.JitsiConfig;
 
 /**
  * System properties that keep ice4j (3.2) off the network and out of our STUN messages. Call {@link #apply()} before any
@@ -22,6 +20,10 @@ import org.jitsi.config.JitsiConfig;
  * ice4j 3.2 has no "enabled" switch for STUN or UPnP mapping: a STUN mapping harvester runs only for the servers listed in
  * {@code ice4j.harvest.mapping.stun.addresses} (empty by default; {@link #apply()} removes a system property that would fill
  * it), and the {@code UPNPHarvester} is never added unless code adds it by hand. Both stay off.
+ *
+ * <p>ice4j reads each setting once and keeps it (reloading its typesafe config does not change what its config classes
+ * already hold), so this must run before anything reads ice4j's config: first thing in {@code main}, or before the first
+ * ice4j {@code Agent} / STUN message in a test.
  *
  * <p>Thread-safe; idempotent.
  */
@@ -45,10 +47,11 @@ public final class Ice4jSettings {
     }
 
     /**
-     * Sets {@link #PROPERTIES} and makes sure ice4j sees them, reloading its config if something read it earlier.
+     * Sets {@link #PROPERTIES}, clears {@link #CLEARED}, then checks that ice4j sees them.
      *
-     * @throws IllegalStateException if ice4j still has the AWS harvester or STUN mapping servers enabled afterwards
-     *     (for example an {@code application.conf} on the class path that overrides system properties)
+     * @throws IllegalStateException if ice4j still has the AWS harvester or STUN mapping servers enabled: it read its config
+     *     before this call, or an {@code application.conf} on the class path overrides system properties. A SOFTWARE value
+     *     that stayed (same cause) is tolerated: it only adds an attribute to STUN messages.
      */
     public static synchronized void apply() {
         if (applied) {
@@ -58,22 +61,11 @@ public final class Ice4jSettings {
         for (String name : CLEARED) {
             System.clearProperty(name);
         }
-        if (!ice4jSeesSettings()) {
-            // ice4j's config was loaded (and cached) before we set the properties: load it again.
-            JitsiConfig.Companion.reloadNewConfig();
-        }
         if (HarvestConfig.config.enableAwsHarvester() || HarvestConfig.config.forceAwsHarvester()
                 || !HarvestConfig.config.stunMappingCandidateHarvesterAddresses().isEmpty()) {
-            throw new IllegalStateException("ice4j config still enables a network mapping harvester "
-                    + "(expected: AWS off and no STUN mapping servers; check application.conf)");
+            throw new IllegalStateException("ice4j config still enables a network mapping harvester (expected: AWS off and no "
+                    + "STUN mapping servers; call Ice4jSettings.apply() before ice4j reads its config, check application.conf)");
         }
         applied = true;
-    }
-
-    private static boolean ice4jSeesSettings() {
-        return !HarvestConfig.config.enableAwsHarvester()
-                && !HarvestConfig.config.forceAwsHarvester()
-                && HarvestConfig.config.stunMappingCandidateHarvesterAddresses().isEmpty()
-                && AgentConfig.config.getSoftware().isEmpty();
     }
 }

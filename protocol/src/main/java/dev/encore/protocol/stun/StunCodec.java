@@ -26,6 +26,7 @@ import org.ice4j.message.Response;
 import org.ice4j.security.CredentialsAuthority;
 import org.ice4j.stack.RawMessage;
 import org.ice4j.stack.StunStack;
+import org.slf4j.LoggerFactory;
 
 /**
  * STUN (RFC 8489) for ICE connectivity checks (RFC 8445 §7), built on ice4j's message codec. Does no I/O.
@@ -76,7 +77,12 @@ public final class StunCodec {
     private static final StunStack STACK;
 
     static {
-        Ice4jSettings.apply();
+        try {
+            Ice4jSettings.apply();
+        } catch (IllegalStateException e) {
+            // Too late to keep an Agent off the network, which is not this class's business: STUN still works.
+            LoggerFactory.getLogger(StunCodec.class).warn("{}", e.getMessage());
+        }
         STACK = new StunStack();
         STACK.getCredentialsManager().registerAuthority(new ThreadKeyAuthority());
     }
