@@ -114,6 +114,8 @@ public final class DtlsEndpoint implements AutoCloseable {
     /** Why our side aborted the handshake, set just before raising the alert, so the future says more than "alert 42". */
     private volatile String failure;
     private volatile SrtpKeys exported;
+    /** The description of a fatal alert from the peer, or -1. */
+    private volatile short fatalAlertReceived = -1;
 
     private DtlsEndpoint(boolean isServer, DtlsIdentity identity, Fingerprint expectedPeer, Consumer<byte[]> out,
             DTLSRequest request) {
@@ -296,9 +298,10 @@ public final class DtlsEndpoint implements AutoCloseable {
             return new DtlsException("DTLS handshake timed out after " + timeout.toMillis()
                     + " ms (expected: the peer completes the handshake in time)", e);
         }
-        if (e instanceof TlsFatalAlertReceived received) {
-            return new DtlsException("DTLS peer aborted the handshake with alert "
-                    + AlertDescription.getText(received.getAlertDescription()), e);
+        // bctls 1.79 reports a received fatal alert as TlsFatalAlert; later versions as TlsFatalAlertReceived.
+        short peerAlert = e instanceof TlsFatalAlertReceived received ? received.getAlertDescription() : fatalAlertReceived;
+        if (peerAlert >= 0) {
+            return new DtlsException("DTLS peer aborted the handshake with alert " + AlertDescription.getText(peerAlert), e);
         }
         if (e instanceof TlsFatalAlert alert) {
             return new DtlsException("DTLS handshake failed with alert " + AlertDescription.getText(alert.getAlertDescription())
@@ -387,6 +390,9 @@ public final class DtlsEndpoint implements AutoCloseable {
     }
 
     private void noteAlertReceived(short alertLevel, short alertDescription) {
+        if (alertLevel == AlertLevel.fatal) {
+            fatalAlertReceived = alertDescription;
+        }
         if (connected && (alertLevel == AlertLevel.fatal || alertDescription == AlertDescription.close_notify)) {
             closed = true;
         }
