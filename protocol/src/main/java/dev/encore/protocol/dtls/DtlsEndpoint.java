@@ -73,6 +73,10 @@ import org.slf4j.LoggerFactory;
  * concurrent caller leaves its datagram queued for the pass in progress. This was chosen over "keep the handshake thread
  * reading for a while", which would pin pool threads to idle sessions and let a join storm starve new handshakes.
  *
+ * <p>The {@code out} callback is called from the handshake thread, from a thread calling {@link #receive} (after the
+ * handshake) or from the thread calling {@link #close}: it must be thread-safe and must not block (in Netty: write and flush
+ * on the channel, which hands over to its event loop).
+ *
  * <p>Only DTLS-SRTP keying is supported: application data (data channels) arriving after the handshake is discarded.
  */
 public final class DtlsEndpoint implements AutoCloseable {
@@ -129,7 +133,8 @@ public final class DtlsEndpoint implements AutoCloseable {
     /**
      * The server (passive) side; the peer's certificate is requested and must match {@code expectedPeer}.
      *
-     * @param admission the ClientHello that passed the {@link DtlsCookieGate}; null to skip the cookie exchange and answer
+     * @param admission the ClientHello that passed the {@link DtlsCookieGate} (the handshake starts from it: do not also feed
+     *     that datagram to {@link #receive}); null to skip the cookie exchange and answer
      *     the first ClientHello fed to {@link #receive} (only where the peer's address is already authenticated, e.g. by ICE)
      */
     public static DtlsEndpoint server(DtlsIdentity identity, Fingerprint expectedPeer, Consumer<byte[]> out,
