@@ -13,7 +13,8 @@ final class SdpFixtures {
     static final String CHROME_SENDRECV = "chrome-sendrecv.sdp";
     static final String FIREFOX_SENDRECV = "firefox-sendrecv.sdp";
     static final String OBS_WHIP_SENDONLY = "obs-whip-sendonly.sdp";
-    static final String[] ALL = {CHROME_WHEP_RECVONLY, CHROME_SENDRECV, FIREFOX_SENDRECV, OBS_WHIP_SENDONLY};
+    static final String CHROMIUM_156_CAPTURED = "chromium-156-captured-recvonly.sdp";
+    static final String[] ALL = {CHROME_WHEP_RECVONLY, CHROME_SENDRECV, FIREFOX_SENDRECV, OBS_WHIP_SENDONLY, CHROMIUM_156_CAPTURED};
 
     static final IceCredentials SERVER_ICE = new IceCredentials("EnCr", "s3rv3rPwd+/abcdefghijKLM");
     static final Fingerprint SERVER_FINGERPRINT = Fingerprint.parse(

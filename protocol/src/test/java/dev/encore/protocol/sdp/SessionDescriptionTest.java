@@ -18,7 +18,7 @@ class SessionDescriptionTest {
 
     @ParameterizedTest
     @ValueSource(strings = {SdpFixtures.CHROME_WHEP_RECVONLY, SdpFixtures.CHROME_SENDRECV, SdpFixtures.FIREFOX_SENDRECV,
-            SdpFixtures.OBS_WHIP_SENDONLY})
+            SdpFixtures.OBS_WHIP_SENDONLY, SdpFixtures.CHROMIUM_156_CAPTURED})
     void encodeOfParseGivesTheTextBack(String fixture) throws SdpException {
         String text = SdpFixtures.load(fixture);
         assertThat(text).contains("\r\n");

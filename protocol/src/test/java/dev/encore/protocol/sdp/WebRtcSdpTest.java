@@ -127,6 +127,21 @@ class WebRtcSdpTest {
     }
 
     @Test
+    void capturedChromiumOfferWithDataChannel() throws SdpException {
+        // Its answer (written the same way) was accepted by that Chromium's setRemoteDescription: see resources/sdp/README.md.
+        AudioOffer offer = WebRtcSdp.parseOffer(load(SdpFixtures.CHROMIUM_156_CAPTURED));
+        assertThat(offer.mid()).isEqualTo("0");
+        assertThat(offer.direction()).isEqualTo(Direction.RECVONLY);
+
+        SessionDescription answer = SessionDescription.parse(WebRtcSdp.answer(offer, server(Direction.SENDONLY)));
+
+        assertThat(answer.media()).extracting(s -> s.mLine().text()).containsExactly("m=audio 40000 UDP/TLS/RTP/SAVPF 111",
+                "m=video 0 UDP/TLS/RTP/SAVPF 96", "m=application 0 UDP/DTLS/SCTP webrtc-datachannel");
+        assertThat(answer.media()).extracting(MediaSection::mid).containsExactly("0", "1", "2");
+        assertThat(answer.attribute("group")).isEqualTo("BUNDLE 0");
+    }
+
+    @Test
     void aRecvonlyOfferAnsweredByASenderGetsSendonly() throws SdpException {
         AudioOffer offer = WebRtcSdp.parseOffer(load(SdpFixtures.CHROME_WHEP_RECVONLY));
 
@@ -266,9 +281,9 @@ class WebRtcSdpTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected: an IPv4 or IPv6 literal");
         assertThatThrownBy(() -> WebRtcSdp.answer(offer, withIp(good, "10.0.0.1\r\na=x")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("candidateIp");
-        LocalMedia badPwd = new LocalMedia(new IceCredentials("abcd", "short"), good.fingerprint(), good.candidateIp(),
-                good.candidatePort(), good.direction(), good.ssrc(), good.cname(), good.streamId(), true, 0);
-        assertThatThrownBy(() -> WebRtcSdp.answer(offer, badPwd))
+        // Built inside the lambda: IceCredentials itself may refuse a short pwd; either way it never reaches SDP.
+        assertThatThrownBy(() -> WebRtcSdp.answer(offer, new LocalMedia(new IceCredentials("abcd", "short"), good.fingerprint(),
+                good.candidateIp(), good.candidatePort(), good.direction(), good.ssrc(), good.cname(), good.streamId(), true, 0)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("short");
     }
 
@@ -511,6 +526,22 @@ class WebRtcSdpTest {
     }
 
     // ---------------------------------------------------------------- hostile input never escapes as anything but SdpException
+
+    @Test
+    void hostileBodiesAreRefusedBeforeAnyWork() {
+        String chrome = load(SdpFixtures.CHROME_SENDRECV);
+        String big = chrome + ("a=x-pad:" + "p".repeat(1014) + "\r\n").repeat(70);
+        String manyLines = chrome + "a=x\r\n".repeat(1001 - 40);
+
+        assertThatThrownBy(() -> WebRtcSdp.parseOffer("garbage")).isInstanceOf(SdpException.class)
+                .hasMessageStartingWith("line 1: \"garbage\" is not an SDP line");
+        assertThatThrownBy(() -> WebRtcSdp.parseOffer(big)).isInstanceOf(SdpException.class)
+                .hasMessage("SDP is over 65536 bytes long (expected: at most 65536 bytes)");
+        assertThatThrownBy(() -> WebRtcSdp.parseOffer(manyLines)).isInstanceOf(SdpException.class)
+                .hasMessage("SDP has more than 1000 lines (expected: at most 1000 lines)");
+        assertThatThrownBy(() -> WebRtcSdp.parseAnswer(manyLines)).isInstanceOf(SdpException.class)
+                .hasMessage("SDP has more than 1000 lines (expected: at most 1000 lines)");
+    }
 
     @Test
     void mutatedOffersOnlyEverThrowSdpException() {
