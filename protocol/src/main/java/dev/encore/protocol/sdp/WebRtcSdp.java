@@ -448,17 +448,16 @@ public final class WebRtcSdp {
                 seen.add(SdpException.quote(algorithm));
                 continue;
             }
-            Fingerprint fingerprint;
+            String hex = f.length > 1 ? f[1] : "";
+            int bytes = hex.isEmpty() ? 0 : hex.split(":", -1).length;
+            if (bytes != 32) {
+                throw SdpException.atLine(line, "has a sha-256 fingerprint of " + bytes + " bytes", FINGERPRINT_EXPECTED);
+            }
             try {
-                fingerprint = Fingerprint.parse(line.attributeValue());
+                return Fingerprint.parse(line.attributeValue());
             } catch (IllegalArgumentException e) {
                 throw SdpException.atLine(line, "has a bad fingerprint", FINGERPRINT_EXPECTED);
             }
-            if (fingerprint.value().length != 32) {
-                throw SdpException.atLine(line, "has a sha-256 fingerprint of " + fingerprint.value().length + " bytes",
-                        FINGERPRINT_EXPECTED);
-            }
-            return fingerprint;
         }
         throw new SdpException(role + " has no sha-256 fingerprint, only " + String.join(", ", seen)
                 + " (expected: " + FINGERPRINT_EXPECTED + ")");
