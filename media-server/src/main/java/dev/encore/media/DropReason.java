@@ -3,7 +3,7 @@ package dev.encore.media;
 import java.util.Locale;
 
 /**
- * Why a datagram was dropped; each is a value of the {@code reason} label of {@code encore_media_dropped_packets_total}.
+ * Why a datagram was dropped; each is a value of the {@code reason} label of {@code encore_dropped_packets_total}.
  * A dropped datagram is never answered and never disturbs another peer.
  */
 enum DropReason {

@@ -39,7 +39,7 @@ final class MediaMetrics {
     private Histogram delayInterval;
 
     MediaMetrics(Supplier<Collection<ShowRouter>> routers) {
-        Counter dropped = Counter.builder().name("encore_media_dropped_packets")
+        Counter dropped = Counter.builder().name("encore_dropped_packets")
                 .help("Datagrams dropped without an answer, by reason").labelNames("reason").register(registry);
         for (DropReason reason : DropReason.values()) {
             drops.put(reason, dropped.labelValues(reason.label()));

@@ -102,6 +102,10 @@ final class MediaPacketHandler extends SimpleChannelInboundHandler<DatagramPacke
 
     /** ICE-lite: authenticate the check, learn the address, answer it. RFC 8445 §7.3, RFC 7675 §5.1. */
     private void stun(ChannelHandlerContext ctx, int len, InetSocketAddress from) {
+        if (!StunCodec.isStun(scratch, 0, len)) {
+            drop(DropReason.BAD_STUN);
+            return;
+        }
         String username = StunCodec.peekUsername(scratch, 0, len);
         int colon = username == null ? -1 : username.indexOf(':');
         if (colon <= 0) {

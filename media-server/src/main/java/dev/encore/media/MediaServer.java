@@ -206,6 +206,10 @@ public final class MediaServer implements AutoCloseable {
         return metrics;
     }
 
+    List<FanoutShard> shards() {
+        return shards;
+    }
+
     PeerTable peers() {
         return peers;
     }
