@@ -20,9 +20,9 @@ final class Consumer {
     private volatile InetSocketAddress address;
     private long packetsSent;
     private long octetsSent;
-    private volatile double fractionLost;
+    private volatile double fractionLost = Double.NaN;
     private volatile long cumulativeLost;
-    private volatile double jitterMillis;
+    private volatile double jitterMillis = Double.NaN;
     private volatile double rttMillis = Double.NaN;
     private volatile long reports;
 
@@ -92,7 +92,7 @@ final class Consumer {
         reports++;
     }
 
-    /** What the listener reported last; NaN RTT until a report refers to one of our sender reports. */
+    /** What the listener reported last: NaN until its first report (RTT: until a report refers to one of our SRs). */
     ConsumerStats stats() {
         return new ConsumerStats(id, fractionLost, cumulativeLost, jitterMillis, rttMillis, reports);
     }

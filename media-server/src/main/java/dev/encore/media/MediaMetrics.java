@@ -1,12 +1,17 @@
 package dev.encore.media;
 
+import dev.encore.protocol.demux.PacketKind;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.function.ToDoubleFunction;
 import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -23,7 +28,7 @@ final class MediaMetrics {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Map<DropReason, CounterDataPoint> drops = new EnumMap<>(DropReason.class);
-    private final Counter datagramsIn;
+    private final Map<PacketKind, CounterDataPoint> datagramsByKind = new EnumMap<>(PacketKind.class);
     private final Counter packetsIn;
     private final Counter bytesIn;
     private final Counter packetsOut;
@@ -44,8 +49,11 @@ final class MediaMetrics {
         for (DropReason reason : DropReason.values()) {
             drops.put(reason, dropped.labelValues(reason.label()));
         }
-        datagramsIn = Counter.builder().name("encore_media_datagrams_received")
+        Counter datagramsIn = Counter.builder().name("encore_media_datagrams_received")
                 .help("Datagrams received on the media port, by RFC 7983 kind").labelNames("kind").register(registry);
+        for (PacketKind kind : PacketKind.values()) {
+            datagramsByKind.put(kind, datagramsIn.labelValues(kind.name().toLowerCase(Locale.ROOT)));
+        }
         packetsIn = Counter.builder().name("encore_media_packets_in")
                 .help("Performer RTP packets accepted by a show's router").labelNames("show").register(registry);
         bytesIn = Counter.builder().name("encore_media_bytes_in")
@@ -72,6 +80,27 @@ final class MediaMetrics {
                         cb.call(r.consumerCount(), r.showId());
                     }
                 }).register(registry);
+        GaugeWithCallback.builder().name("encore_media_listener_loss_ratio")
+                .help("Mean fraction lost over a show's listeners, from their last receiver reports").labelNames("show")
+                .callback(cb -> {
+                    for (ShowRouter r : routers.get()) {
+                        mean(r.consumerStats(), Consumer.ConsumerStats::fractionLost).ifPresent(v -> cb.call(v, r.showId()));
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("encore_media_listener_jitter_seconds")
+                .help("Mean interarrival jitter over a show's listeners, from their last receiver reports").labelNames("show")
+                .callback(cb -> {
+                    for (ShowRouter r : routers.get()) {
+                        mean(r.consumerStats(), s -> s.jitterMillis() / 1000).ifPresent(v -> cb.call(v, r.showId()));
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("encore_media_listener_rtt_seconds")
+                .help("Mean round-trip time over a show's listeners (RFC 3550 §6.4.1 LSR/DLSR)").labelNames("show")
+                .callback(cb -> {
+                    for (ShowRouter r : routers.get()) {
+                        mean(r.consumerStats(), s -> s.rttMillis() / 1000).ifPresent(v -> cb.call(v, r.showId()));
+                    }
+                }).register(registry);
         GaugeWithCallback.builder().name("encore_media_server_delay_seconds")
                 .help("Server-added delay, packet in to last copy written, over the last scrape interval")
                 .labelNames("quantile").callback(cb -> {
@@ -82,6 +111,11 @@ final class MediaMetrics {
                     cb.call(h.getValueAtPercentile(99.9) / 1e6, "0.999");
                     cb.call(h.getMaxValue() / 1e6, "1");
                 }).register(registry);
+    }
+
+    /** The mean of the defined (non-NaN) values, or empty. */
+    private static OptionalDouble mean(List<Consumer.ConsumerStats> stats, ToDoubleFunction<Consumer.ConsumerStats> value) {
+        return stats.stream().mapToDouble(value).filter(v -> !Double.isNaN(v)).average();
     }
 
     PrometheusRegistry registry() {
@@ -96,8 +130,8 @@ final class MediaMetrics {
         return drops.get(reason).getLongValue();
     }
 
-    void datagramIn(String kind) {
-        datagramsIn.labelValues(kind).inc();
+    void datagramIn(PacketKind kind) {
+        datagramsByKind.get(kind).inc();
     }
 
     /** The per-show counters, looked up once per router. */

@@ -86,7 +86,7 @@ final class MediaPacketHandler extends SimpleChannelInboundHandler<DatagramPacke
             content.getBytes(content.readerIndex(), scratch, 0, len);
             // classify
             PacketKind kind = PacketKind.classify(scratch, 0, len);
-            metrics.datagramIn(kind.name().toLowerCase(java.util.Locale.ROOT));
+            metrics.datagramIn(kind);
             switch (kind) {
                 case STUN -> stun(ctx, len, from);
                 case DTLS -> dtls(ctx, len, from);
@@ -153,7 +153,7 @@ final class MediaPacketHandler extends SimpleChannelInboundHandler<DatagramPacke
         DtlsEndpoint endpoint = session.dtls();
         if (endpoint != null) {
             session.dtlsFrom(from, shard);
-            endpoint.receive(Arrays.copyOf(scratch, len), 0, len);
+            endpoint.receive(scratch, 0, len); // copies
             return;
         }
         boolean[] replied = new boolean[1];

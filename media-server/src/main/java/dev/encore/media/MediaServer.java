@@ -206,6 +206,11 @@ public final class MediaServer implements AutoCloseable {
         return metrics;
     }
 
+    /** How many channels share the media port: one per event loop with epoll, else one. */
+    int channelCount() {
+        return channels.size();
+    }
+
     List<FanoutShard> shards() {
         return shards;
     }

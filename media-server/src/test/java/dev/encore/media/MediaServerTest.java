@@ -9,6 +9,7 @@ import dev.encore.protocol.sdp.AudioOffer;
 import dev.encore.protocol.sdp.SdpException;
 import dev.encore.protocol.sdp.WebRtcSdp;
 import dev.encore.protocol.stun.StunCodec;
+import io.netty.channel.epoll.Epoll;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.io.IOException;
 import java.io.InputStream;
@@ -114,10 +115,18 @@ class MediaServerTest {
     }
 
     @Test
+    void withEpollEveryEventLoopHasItsOwnChannelOnTheSamePort() {
+        assertThat(server.channelCount()).isEqualTo(Epoll.isAvailable() ? 2 : 1);
+        assertThat(server.shards()).extracting(s -> s.channel().localAddress()).containsOnly(server.localAddress());
+        assertThat(server.shards()).extracting(s -> s.loop()).doesNotHaveDuplicates();
+    }
+
+    @Test
     void metricsAreRegistered() {
         List<String> names = server.metrics().scrape().stream().map(s -> s.getMetadata().getPrometheusName()).toList();
         assertThat(names).contains("encore_dropped_packets", "encore_media_listeners", "encore_media_packets_out",
-                "encore_media_dtls_handshakes", "encore_media_server_delay_seconds", "encore_media_consent_expiries");
+                "encore_media_dtls_handshakes", "encore_media_server_delay_seconds", "encore_media_consent_expiries",
+                "encore_media_listener_rtt_seconds", "encore_media_datagrams_received");
         MetricSnapshot listeners = server.metrics().scrape().stream()
                 .filter(s -> s.getMetadata().getPrometheusName().equals("encore_media_listeners")).findFirst().orElseThrow();
         assertThat(listeners.getDataPoints()).hasSize(1);
