@@ -170,20 +170,22 @@ final class ShowRouter implements Router, AutoCloseable {
     }
 
     private void dispatch(ByteBuf packet, long arrivalNanos) {
-        int busy = 0;
+        // One pass decides which shards get the packet: counts may change concurrently, and the job must count down exactly
+        // once per shard it was handed to.
+        Slot[] busy = new Slot[slots.length];
+        int n = 0;
         for (Slot slot : slots) {
             if (slot.count.get() > 0) {
-                busy++;
+                busy[n++] = slot;
             }
         }
-        FanoutJob job = new FanoutJob(packet, arrivalNanos, busy + 1);
-        for (Slot slot : slots) {
-            if (slot.count.get() > 0) {
-                try {
-                    slot.shard.loop().execute(() -> slot.deliver(job));
-                } catch (RejectedExecutionException e) {
-                    job.done();
-                }
+        FanoutJob job = new FanoutJob(packet, arrivalNanos, n + 1);
+        for (int i = 0; i < n; i++) {
+            Slot slot = busy[i];
+            try {
+                slot.shard.loop().execute(() -> slot.deliver(job));
+            } catch (RejectedExecutionException e) {
+                job.done();
             }
         }
         job.done();
