@@ -97,7 +97,7 @@ final class DtlsHandshakes implements AutoCloseable {
     private void fail(PeerSession session, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         String reason = reason(cause);
-        if (cause instanceof RejectedExecutionException) {
+        if (reason.equals("queue_full")) {
             metrics.drop(DropReason.DTLS_QUEUE_FULL);
         }
         metrics.dtlsFailure(reason);
@@ -108,11 +108,13 @@ final class DtlsHandshakes implements AutoCloseable {
 
     /** A short label for a failed handshake, for the {@code reason} label. */
     static String reason(Throwable cause) {
-        if (cause instanceof RejectedExecutionException) {
-            return "queue_full";
-        }
-        if (cause instanceof TimeoutException) {
-            return "timeout";
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof RejectedExecutionException) {
+                return "queue_full";
+            }
+            if (t instanceof TimeoutException) {
+                return "timeout";
+            }
         }
         String message = cause.getMessage() == null ? "" : cause.getMessage().toLowerCase(Locale.ROOT);
         if (message.contains("timeout") || message.contains("timed out")) {

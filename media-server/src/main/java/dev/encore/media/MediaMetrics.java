@@ -152,6 +152,10 @@ final class MediaMetrics {
         dtlsFailures.labelValues(reason).inc();
     }
 
+    long dtlsFailures(String reason) {
+        return dtlsFailures.labelValues(reason).getLongValue();
+    }
+
     void helloVerifySent() {
         helloVerifySent.inc();
     }
