@@ -35,8 +35,9 @@ import static java.util.Objects.requireNonNull;
  *   <li>{@code classify} by first byte (RFC 7983 §7; RTP vs RTCP by RFC 5761 §4);</li>
  *   <li>{@code stun}: find the session by the USERNAME's ufrag, authenticate (MESSAGE-INTEGRITY, FINGERPRINT), learn and
  *       bind the address, refresh consent, nominate on USE-CANDIDATE, answer (ICE-lite, RFC 8445 §2.5 and §7.3);</li>
- *   <li>{@code dtls}: find the session by authenticated address; a first ClientHello goes through the stateless cookie
- *       gate (RFC 6347 §4.2.1) and then to the handshake pool; later records feed the session's endpoint;</li>
+ *   <li>{@code dtls}: find the session by authenticated address; a first ClientHello (reassembled if fragmented) goes
+ *       through the stateless cookie gate (RFC 6347 §4.2.1) and then to the handshake pool; later records feed the
+ *       session's endpoint;</li>
  *   <li>{@code srtcp}: from a connected listener: unprotect (RFC 3711 §3.4), parse (RFC 3550 §6), take its receiver
  *       report into the listener's loss/jitter/RTT;</li>
  *   <li>{@code rtp}: listeners only receive, so any RTP here is dropped (the performer comes in through the ingest port or
@@ -156,8 +157,22 @@ final class MediaPacketHandler extends SimpleChannelInboundHandler<DatagramPacke
             endpoint.receive(scratch, 0, len); // copies
             return;
         }
+        // A ClientHello too big for one datagram (Chromium's DTLS 1.3 offer) is reassembled first (RFC 6347 §4.2.3).
+        byte[] hello = scratch;
+        int helloLength = len;
+        switch (session.helloAssembler().offer(scratch, len)) {
+            case PENDING -> {
+                return;
+            }
+            case COMPLETE -> {
+                hello = session.helloAssembler().assembled();
+                helloLength = hello.length;
+            }
+            default -> {
+            }
+        }
         boolean[] replied = new boolean[1];
-        DtlsCookieGate.Admission admission = cookieGate.admit(clientId(from), scratch, 0, len, reply -> {
+        DtlsCookieGate.Admission admission = cookieGate.admit(clientId(from), hello, 0, helloLength, reply -> {
             replied[0] = true;
             metrics.helloVerifySent();
             ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(reply), from), ctx.voidPromise());

@@ -31,6 +31,7 @@ final class PeerSession {
     private final int opusPayloadType;
     private final long createdNanos;
     private final Set<InetSocketAddress> verified = ConcurrentHashMap.newKeySet();
+    private final DtlsHelloAssembler helloAssembler = new DtlsHelloAssembler();
     private volatile InetSocketAddress nominated;
     private volatile FanoutShard nominatedShard;
     private volatile long lastConsentNanos;
@@ -78,6 +79,11 @@ final class PeerSession {
 
     long createdNanos() {
         return createdNanos;
+    }
+
+    /** Reassembles a fragmented ClientHello before the cookie gate. */
+    DtlsHelloAssembler helloAssembler() {
+        return helloAssembler;
     }
 
     long lastConsentNanos() {
