@@ -70,12 +70,14 @@ class WebRtcListenerTest {
         try {
             listener.connect().get(10, TimeUnit.SECONDS);
             SrtpSession srtp = server.srtp();
+            byte[] last = null;
             for (int seq = 1; seq <= 10; seq++) {
-                server.send(srtp(srtp, seq, 111));
+                last = srtp(srtp, seq, 111);
+                server.send(last);
             }
             await(() -> listener.stats().packets() == 10, "10 packets");
 
-            server.send(srtp(srtp, 10, 111)); // replayed index (a fresh protect of seq 10 is a replay for the receiver)
+            server.send(last); // replayed
             byte[] tampered = srtp(srtp, 11, 111);
             tampered[20] ^= 0x01;
             server.send(tampered);
