@@ -78,10 +78,11 @@ class WebRtcListenerTest {
             await(() -> listener.stats().packets() == 10, "10 packets");
 
             server.send(last); // replayed
-            byte[] tampered = srtp(srtp, 11, 111);
+            byte[] eleven = srtp(srtp, 11, 111);
+            byte[] tampered = eleven.clone();
             tampered[20] ^= 0x01;
             server.send(tampered);
-            server.send(srtp(srtp, 11, 111));
+            server.send(eleven);
             server.send(srtp(srtp, 12, 96)); // not the answer's Opus payload type
             server.send(new byte[] {(byte) 0x80, 111, 0, 1, 0}); // RTP-range but truncated
             byte[] stun = new byte[20];
