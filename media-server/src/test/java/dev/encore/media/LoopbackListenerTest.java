@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.encore.loadtest.ListenerLoad;
+import dev.encore.loadtest.LoadReport;
 import dev.encore.loadtest.client.ClientRuntime;
 import dev.encore.loadtest.client.DropReason;
 import dev.encore.loadtest.client.ListenerConfig;
@@ -158,6 +160,23 @@ class LoopbackListenerTest {
             assertThat(router.consumerCount()).isEqualTo(20);
         }
         await(() -> router.consumerCount() == 0, "all consumers removed");
+    }
+
+    @Test
+    void loadRunnerMeasuresFullDeliveryAndPasses() throws Exception {
+        java.io.StringWriter text = new java.io.StringWriter();
+        ListenerLoad load = new ListenerLoad(new ListenerLoad.Settings(base, SHOW, 5, Duration.ofMillis(500), Duration.ofSeconds(2),
+                null), ClientRuntime.Options.defaults(), new java.io.PrintWriter(text, true));
+        LoadReport report = load.run(runtime);
+        assertThat(report.joined()).as(text.toString()).isEqualTo(5);
+        assertThat(report.failures()).isEmpty();
+        assertThat(report.packetsExpected()).isGreaterThanOrEqualTo(5 * 50L);
+        assertThat(report.deliveryRatio()).isEqualTo(1.0);
+        assertThat(report.authFailures()).isZero();
+        assertThat(report.ttfa().getTotalCount()).isEqualTo(5);
+        assertThat(report.exitCode()).isEqualTo(LoadReport.EXIT_PASS);
+        assertThat(text.toString()).contains("listeners joined", "5 / 5", "100.000 %", "PASS");
+        await(() -> router.consumerCount() == 0, "the runner's listeners left");
     }
 
     private static List<String> failures(ListenerGroup group) {
