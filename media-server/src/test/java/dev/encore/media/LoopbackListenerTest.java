@@ -171,11 +171,11 @@ class LoopbackListenerTest {
         assertThat(report.joined()).as(text.toString()).isEqualTo(5);
         assertThat(report.failures()).isEmpty();
         assertThat(report.packetsExpected()).isGreaterThanOrEqualTo(5 * 50L);
-        assertThat(report.deliveryRatio()).isEqualTo(1.0);
+        assertThat(report.deliveryRatio()).isGreaterThanOrEqualTo(LoadReport.PASS_RATIO);
         assertThat(report.authFailures()).isZero();
         assertThat(report.ttfa().getTotalCount()).isEqualTo(5);
         assertThat(report.exitCode()).isEqualTo(LoadReport.EXIT_PASS);
-        assertThat(text.toString()).contains("listeners joined", "5 / 5", "100.000 %", "PASS");
+        assertThat(text.toString()).contains("listeners joined", "5 / 5", "delivery ratio", "PASS");
         await(() -> router.consumerCount() == 0, "the runner's listeners left");
     }
 
