@@ -49,6 +49,19 @@ class LoadTestCommandTest {
     }
 
     @Test
+    void unreachableServerCannotRunAndSaysWhy() throws java.io.IOException {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        int exit = run("--target", "http://127.0.0.1:" + closedPort, "--show", "demo", "--listeners", "2", "--ramp", "0s",
+                "--duration", "1s", "--token", "do-not-print-me", "--event-loops", "1", "--dtls-threads", "1");
+        assertThat(exit).isEqualTo(2);
+        assertThat(out.toString()).contains("connected 0/2", "0 / 2", "WHEP_IO=2", "COULD NOT RUN")
+                .doesNotContain("do-not-print-me");
+    }
+
+    @Test
     void evenRampSpacing() {
         assertThat(ListenerLoad.startTime(100, 1000, 4, 0)).isEqualTo(100);
         assertThat(ListenerLoad.startTime(100, 1000, 4, 2)).isEqualTo(600);
