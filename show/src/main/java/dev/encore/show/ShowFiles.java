@@ -1,11 +1,72 @@
 package dev.encore.show;
 
-import java.nio.file.Path;
-import java.util.Map;
+import static java.util.Objects.requireNonNull;
 
-/** Loads and validates show files (YAML). */
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
+
+/**
+ * Loads and validates show files (YAML).
+ *
+ * <p>The file is composed into snakeyaml-engine's node tree (never into Java objects: no tags are constructed) and then
+ * checked by a small schema, {@link #SCHEMA}: to add a key, add it there and read it in {@link #build}. Stateless.
+ */
 public final class ShowFiles {
+    /** Largest show file accepted, in bytes. */
+    static final int MAX_BYTES = 1024 * 1024;
+    /** Aliases to a mapping or list: a few are handy, thousands are a "billion laughs" bomb. */
+    static final int MAX_COLLECTION_ALIASES = 16;
+
+    static final int MIN_KEY_CHARS = 16;
+    static final int SRTP_KEY_AND_SALT_BYTES = 30;
+
+    private static final NodeSchema.MapType SCHEMA = schema();
+
     private ShowFiles() {
+    }
+
+    private static NodeSchema.MapType schema() {
+        NodeSchema.MapType performer = new NodeSchema.MapType("a mapping with key")
+                .required("key", new NodeSchema.SecretType("a secret of at least " + MIN_KEY_CHARS + " characters, or ${ENV_VAR}",
+                        key -> key.codePointCount(0, key.length()) < MIN_KEY_CHARS ? "is too short" : null));
+        NodeSchema.MapType access = new NodeSchema.MapType("a mapping with mode")
+                .optional("mode", new NodeSchema.EnumType<>(AccessMode.class), AccessMode.OPEN);
+        NodeSchema.MapType audio = new NodeSchema.MapType("a mapping with bitrate, stereo")
+                .optional("bitrate", new NodeSchema.IntType(6_000, 510_000), 96_000)
+                .optional("stereo", new NodeSchema.BoolType(), true);
+        NodeSchema.MapType rtp = new NodeSchema.MapType("a mapping with port, bind, srtpKey")
+                .required("port", new NodeSchema.IntType(1024, 65535))
+                .optional("bind", new NodeSchema.IpType(), "0.0.0.0")
+                .optional("srtpKey", new NodeSchema.SecretType("base64 of the " + SRTP_KEY_AND_SALT_BYTES
+                        + "-byte AES_CM_128_HMAC_SHA1_80 master key||salt, or ${ENV_VAR}", ShowFiles::srtpKeyProblem));
+        NodeSchema.MapType ingest = new NodeSchema.MapType("a mapping with rtp")
+                .optional("rtp", rtp);
+        return new NodeSchema.MapType("a mapping with id, title, performer, access, audio, ingest")
+                .required("id", new NodeSchema.StringType(1, 40, Pattern.compile("[a-z0-9-]+"),
+                        "1 to 40 characters of a-z, 0-9 and '-'"))
+                .required("title", new NodeSchema.StringType(1, 120, null, "1 to 120 characters"))
+                .required("performer", performer)
+                .optional("access", access)
+                .optional("audio", audio)
+                .optional("ingest", ingest);
     }
 
     /**
@@ -14,6 +75,133 @@ public final class ShowFiles {
      * @throws ShowFileException naming the file, the key and what was expected
      */
     public static ShowConfig load(Path file, Map<String, String> env) throws ShowFileException {
-        throw new UnsupportedOperationException("TODO");
+        requireNonNull(file, "file");
+        requireNonNull(env, "env");
+        String name = file.toString();
+        byte[] bytes;
+        try {
+            if (Files.size(file) > MAX_BYTES) {
+                throw NodeSchema.error(name, Optional.empty(), "", "the file is too large: " + Files.size(file) + " bytes",
+                        "at most " + MAX_BYTES + " bytes");
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw NodeSchema.error(name, Optional.empty(), "", "no such file", "a readable show file");
+        } catch (IOException e) {
+            throw NodeSchema.error(name, Optional.empty(), "", "cannot be read: " + e, "a readable show file");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw NodeSchema.error(name, Optional.empty(), "", "is not UTF-8 text", "a YAML file in UTF-8");
+        }
+        return parse(file, name, text, env);
+    }
+
+    /**
+     * Parses a show file's text, for tests and built-in shows; {@code ${NAME}} values are taken from {@code env}.
+     *
+     * @param fileName the name messages give for the file
+     * @throws ShowFileException naming the file, the key and what was expected
+     */
+    public static ShowConfig parse(String fileName, String yaml, Map<String, String> env) throws ShowFileException {
+        return parse(null, requireNonNull(fileName, "fileName"), yaml, env);
+    }
+
+    private static ShowConfig parse(Path source, String fileName, String yaml, Map<String, String> env)
+            throws ShowFileException {
+        requireNonNull(yaml, "yaml");
+        requireNonNull(env, "env");
+        if (utf8Length(yaml) > MAX_BYTES) {
+            throw NodeSchema.error(fileName, Optional.empty(), "", "the file is too large", "at most " + MAX_BYTES + " bytes");
+        }
+        Node root = compose(fileName, yaml);
+        if (!(root instanceof MappingNode mapping)) {
+            throw NodeSchema.error(fileName, root.getStartMark(), "", "the document is " + NodeSchema.describe(root, true),
+                    SCHEMA.expected());
+        }
+        return build(source, NodeSchema.walk(fileName, mapping, SCHEMA, env));
+    }
+
+    private static Node compose(String fileName, String yaml) throws ShowFileException {
+        LoadSettings settings = LoadSettings.builder()
+                .setLabel(fileName)
+                .setSchema(new CoreSchema())
+                .setAllowDuplicateKeys(true) // the composer ignores it; NodeSchema reports duplicates with both lines
+                .setAllowRecursiveKeys(false)
+                .setMaxAliasesForCollections(MAX_COLLECTION_ALIASES)
+                .setCodePointLimit(MAX_BYTES + 1)
+                .setParseComments(false)
+                .build();
+        Optional<Node> root;
+        try {
+            root = new Compose(settings).composeString(yaml);
+        } catch (MarkedYamlEngineException e) {
+            // getProblem() only: getMessage() quotes a snippet of the file, which could hold a secret
+            throw NodeSchema.error(fileName, e.getProblemMark().or(e::getContextMark), "", "is not valid YAML: " + yamlProblem(e),
+                    "a YAML mapping");
+        } catch (YamlEngineException e) {
+            throw NodeSchema.error(fileName, Optional.empty(), "", "is not a usable YAML document: " + e.getMessage(),
+                    "a YAML mapping without more than " + MAX_COLLECTION_ALIASES + " aliases to a mapping or list");
+        } catch (StackOverflowError e) {
+            // the composer recurses per nesting level: "[[[[..." a million deep
+            throw NodeSchema.error(fileName, Optional.empty(), "", "is nested too deeply", "a YAML mapping");
+        }
+        if (root.isEmpty()) {
+            throw NodeSchema.error(fileName, Optional.empty(), "", "the file is empty", SCHEMA.expected());
+        }
+        return root.get();
+    }
+
+    private static ShowConfig build(Path source, NodeSchema.Values values) throws ShowFileException {
+        RtpIngestSettings rtp = null;
+        if (values.has("ingest.rtp.port")) {
+            String bind = values.get("ingest.rtp.bind");
+            Secret srtpKey = values.get("ingest.rtp.srtpKey");
+            if (srtpKey == null && !IpLiterals.isLoopback(bind)) {
+                throw values.error("ingest.rtp.bind", "plain RTP without srtpKey may not listen on " + bind,
+                        "a loopback address such as 127.0.0.1, or an srtpKey");
+            }
+            rtp = new RtpIngestSettings(bind, values.<Integer>get("ingest.rtp.port"), srtpKey);
+        }
+        return new ShowConfig(source,
+                values.get("id"),
+                values.get("title"),
+                values.get("performer.key"),
+                values.get("access.mode"),
+                new AudioSettings(values.<Integer>get("audio.bitrate"), values.<Boolean>get("audio.stereo")),
+                rtp);
+    }
+
+    private static String yamlProblem(MarkedYamlEngineException e) {
+        return e.getContext() == null ? e.getProblem() : e.getContext() + "; " + e.getProblem();
+    }
+
+    /** Null when {@code base64} holds a 30-byte key||salt; else the problem, without the key. */
+    private static String srtpKeyProblem(String base64) {
+        byte[] keyAndSalt;
+        try {
+            keyAndSalt = Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            return "is not base64"; // not e.getMessage(): it quotes the offending character
+        }
+        return keyAndSalt.length == SRTP_KEY_AND_SALT_BYTES ? null : "decodes to " + keyAndSalt.length + " bytes";
+    }
+
+    private static long utf8Length(String text) {
+        if (text.length() * 3L <= MAX_BYTES) {
+            return text.length();
+        }
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3; // a surrogate pair is 4 bytes
+        }
+        return bytes;
     }
 }

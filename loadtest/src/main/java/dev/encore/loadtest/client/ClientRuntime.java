@@ -1,0 +1,135 @@
+package dev.encore.loadtest.client;
+
+import dev.encore.protocol.dtls.DtlsIdentity;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * What every listener of one process shares, so that thousands of listeners cost no thread each: Netty event loops (epoll
+ * when available, NIO otherwise) that own the listeners' UDP channels and timers, a bounded pool for the blocking DTLS
+ * handshakes (BouncyCastle), one HTTP client for WHEP, and one DTLS identity (certificate). Thread-safe.
+ */
+public final class ClientRuntime implements AutoCloseable {
+
+    /**
+     * Sizing.
+     *
+     * @param eventLoops Netty event loops (0: the number of cores)
+     * @param dtlsThreads threads running DTLS handshakes at once; more handshakes wait in the queue
+     * @param httpThreads threads for the HTTP client's callbacks
+     * @param httpTimeout timeout of one WHEP request
+     * @param preferEpoll use epoll when available
+     */
+    public record Options(int eventLoops, int dtlsThreads, int httpThreads, Duration httpTimeout, boolean preferEpoll) {
+        public Options {
+            if (eventLoops < 0 || dtlsThreads < 1 || httpThreads < 1) {
+                throw new IllegalArgumentException("eventLoops " + eventLoops + ", dtlsThreads " + dtlsThreads + ", httpThreads "
+                        + httpThreads + " (expected: eventLoops >= 0, threads >= 1)");
+            }
+            java.util.Objects.requireNonNull(httpTimeout, "httpTimeout");
+        }
+
+        /** Event loops per core, 8 DTLS threads, 2 HTTP threads, 10 s HTTP timeout, epoll preferred. */
+        public static Options defaults() {
+            return new Options(0, 8, 2, Duration.ofSeconds(10), true);
+        }
+    }
+
+    private final EventLoopGroup group;
+    private final Class<? extends DatagramChannel> channelClass;
+    private final boolean epoll;
+    private final ThreadPoolExecutor dtlsPool;
+    private final ExecutorService httpExecutor;
+    private final HttpClient http;
+    private final WhepClient whep;
+    private final DtlsIdentity identity;
+    private final LongSupplier nanoClock;
+
+    private ClientRuntime(Options options) {
+        this.epoll = options.preferEpoll() && Epoll.isAvailable();
+        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        int loops = options.eventLoops() == 0 ? Runtime.getRuntime().availableProcessors() : options.eventLoops();
+        this.group = new MultiThreadIoEventLoopGroup(loops, new DefaultThreadFactory("encore-client-io", true), factory);
+        this.channelClass = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
+        this.dtlsPool = new ThreadPoolExecutor(options.dtlsThreads(), options.dtlsThreads(), 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), new DefaultThreadFactory("encore-client-dtls", true));
+        this.dtlsPool.allowCoreThreadTimeOut(true);
+        this.httpExecutor = java.util.concurrent.Executors.newFixedThreadPool(options.httpThreads(),
+                new DefaultThreadFactory("encore-client-http", true));
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(options.httpTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(httpExecutor)
+                .build();
+        this.whep = new WhepClient(http, options.httpTimeout());
+        this.identity = DtlsIdentity.generate();
+        this.nanoClock = System::nanoTime;
+    }
+
+    /** Starts event loops and pools, and generates the DTLS certificate. */
+    public static ClientRuntime create(Options options) {
+        return new ClientRuntime(java.util.Objects.requireNonNull(options, "options"));
+    }
+
+    public static ClientRuntime create() {
+        return create(Options.defaults());
+    }
+
+    /** True when the event loops use epoll. */
+    public boolean epoll() {
+        return epoll;
+    }
+
+    EventLoopGroup group() {
+        return group;
+    }
+
+    Class<? extends DatagramChannel> channelClass() {
+        return channelClass;
+    }
+
+    ExecutorService dtlsPool() {
+        return dtlsPool;
+    }
+
+    /** DTLS handshakes waiting for a thread. */
+    public int dtlsQueued() {
+        return dtlsPool.getQueue().size();
+    }
+
+    WhepClient whep() {
+        return whep;
+    }
+
+    DtlsIdentity identity() {
+        return identity;
+    }
+
+    long nanoTime() {
+        return nanoClock.getAsLong();
+    }
+
+    /** Stops the event loops and pools (listeners should be closed first). Waits a few seconds at most. */
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        dtlsPool.shutdownNow();
+        httpExecutor.shutdownNow();
+    }
+}

@@ -1,0 +1,120 @@
+package dev.encore.loadtest.client;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The HTTP half of WHEP (draft-ietf-wish-whep §4): {@code POST {base}/whep/{show}} with the offer, {@code 201 Created} with
+ * the answer and a {@code Location}; {@code DELETE} that location to leave. Asynchronous on a shared {@link HttpClient};
+ * thread-safe.
+ */
+public final class WhepClient {
+    /** How much of an error body goes into an exception message. */
+    static final int MAX_BODY_IN_MESSAGE = 300;
+
+    private final HttpClient http;
+    private final Duration timeout;
+
+    public WhepClient(HttpClient http, Duration timeout) {
+        this.http = requireNonNull(http, "http");
+        this.timeout = requireNonNull(timeout, "timeout");
+    }
+
+    /** The WHEP endpoint of {@code show} under {@code base} (which may have a path prefix and a trailing slash). */
+    public static URI endpoint(URI base, String showId) {
+        requireNonNull(base, "base");
+        requireNonNull(showId, "showId");
+        String b = base.toString();
+        while (b.endsWith("/")) {
+            b = b.substring(0, b.length() - 1);
+        }
+        return URI.create(b + "/whep/" + URLEncoder.encode(showId, StandardCharsets.UTF_8).replace("+", "%20"));
+    }
+
+    /**
+     * Posts an offer. Completes with the session, or exceptionally with a {@link WhepException} saying what the server
+     * answered (status and body) or why it could not be reached.
+     *
+     * @param token a bearer token, or null
+     */
+    public CompletableFuture<WhepResource> post(URI base, String showId, String offerSdp, String token) {
+        URI uri = endpoint(base, showId);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(timeout)
+                .header("Content-Type", "application/sdp")
+                .header("Accept", "application/sdp")
+                .POST(HttpRequest.BodyPublishers.ofString(requireNonNull(offerSdp, "offerSdp"), StandardCharsets.UTF_8));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        CompletableFuture<HttpResponse<String>> sent;
+        try {
+            sent = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new WhepException("WHEP POST " + uri + " could not be sent: " + e, e));
+        }
+        return sent.handle((response, error) -> {
+            if (error != null) {
+                Throwable cause = unwrap(error);
+                throw new CompletionException(new WhepException("WHEP POST " + uri + " failed: " + cause, cause));
+            }
+            return toResource(uri, response);
+        });
+    }
+
+    private static WhepResource toResource(URI uri, HttpResponse<String> response) {
+        int status = response.statusCode();
+        String body = response.body() == null ? "" : response.body();
+        if (status != 201) {
+            throw new CompletionException(new WhepException(status, "WHEP POST " + uri + " answered " + status + " (expected: 201"
+                    + " Created): " + truncate(body)));
+        }
+        String location = response.headers().firstValue("Location").orElse(null);
+        if (location == null || location.isBlank()) {
+            throw new CompletionException(new WhepException(status, "WHEP POST " + uri + " answered 201 without a Location"
+                    + " (expected: the session's URL)"));
+        }
+        URI resolved;
+        try {
+            resolved = uri.resolve(location.trim());
+        } catch (IllegalArgumentException e) {
+            throw new CompletionException(new WhepException(status, "WHEP POST " + uri + " answered a bad Location: '"
+                    + truncate(location) + "' (expected: a URL)"));
+        }
+        return new WhepResource(resolved, body);
+    }
+
+    /** Deletes a session; completes with the status (200 or 204 when it existed), or exceptionally when unreachable. */
+    public CompletableFuture<Integer> delete(URI location, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(requireNonNull(location, "location")).timeout(timeout).DELETE();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            return http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static String truncate(String s) {
+        String oneLine = s.strip().replaceAll("[\\r\\n]+", " ");
+        return oneLine.length() <= MAX_BODY_IN_MESSAGE ? oneLine : oneLine.substring(0, MAX_BODY_IN_MESSAGE) + "...";
+    }
+}

@@ -1,0 +1,356 @@
+package dev.encore.media;
+
+import dev.encore.protocol.rtcp.RtcpCodec;
+import dev.encore.protocol.rtcp.SenderReport;
+import dev.encore.protocol.rtp.RtpPacket;
+import dev.encore.protocol.srtp.SrtpSession;
+import dev.encore.show.ShowConfig;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One show's router: takes the performer's Opus RTP (from {@link #feed} or the (S)RTP ingest port), renumbers it once
+ * into the show's {@link OutgoingStream}, and fans it out to every consumer.
+ *
+ * <p>Fan-out is sharded per event loop: the renumbered packet is handed to each loop that serves at least one of this
+ * show's consumers; that loop copies it per consumer (with the consumer's Opus payload type), protects the copy with the
+ * consumer's SRTP keys, writes it on its own channel and flushes once. The last loop to finish records the server-added
+ * delay and releases the packet.
+ *
+ * <p>Threads: {@link #route} may be called from any thread (the app's performer thread, the ingest loop); the stream and
+ * the rate limiter are guarded by {@code this}. Each {@link Slot}'s consumer list belongs to its shard's loop.
+ */
+final class ShowRouter implements Router, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ShowRouter.class);
+    /** Payload type of the shared copy; each consumer's copy gets the consumer's negotiated Opus payload type. */
+    static final int DEFAULT_OPUS_PT = 111;
+    static final int MAX_RTP_LENGTH = 1500;
+    /** Performer packets may use up to this many times the show's bitrate before the excess is dropped. */
+    static final int RATE_LIMIT_FACTOR = 4;
+    static final long ONLINE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    static final long SENDER_REPORT_MILLIS = 1000;
+
+    private final String showId;
+    private final ShowConfig show;
+    private final MediaMetrics metrics;
+    private final MediaMetrics.ShowCounters counters;
+    private final LongSupplier nanoClock;
+    private final OutgoingStream stream;
+    private final TokenBucket bucket;
+    private final Slot[] slots;
+    private final AtomicInteger consumerCount = new AtomicInteger();
+    private final Set<Consumer> consumers = ConcurrentHashMap.newKeySet();
+    private final List<ScheduledFuture<?>> reportTasks = new ArrayList<>();
+    private volatile long lastPerformerNanos;
+    private volatile boolean performerSeen;
+    private volatile boolean closed;
+
+    ShowRouter(ShowConfig show, List<FanoutShard> shards, MediaMetrics metrics, LongSupplier nanoClock) {
+        this.show = requireNonNull(show, "show");
+        this.showId = show.id();
+        this.metrics = requireNonNull(metrics, "metrics");
+        this.counters = metrics.forShow(showId);
+        this.nanoClock = requireNonNull(nanoClock, "nanoClock");
+        SecureRandom random = new SecureRandom();
+        this.stream = new OutgoingStream(random.nextInt() & 0xFFFFFFFFL, random.nextInt(0x8000), random.nextInt() & 0xFFFFFFFFL);
+        double bytesPerSecond = RATE_LIMIT_FACTOR * show.audio().bitrate() / 8.0;
+        this.bucket = new TokenBucket(bytesPerSecond, Math.max(bytesPerSecond, 16 * MAX_RTP_LENGTH));
+        this.slots = new Slot[shards.size()];
+        for (int i = 0; i < slots.length; i++) {
+            slots[i] = new Slot(shards.get(i));
+        }
+    }
+
+    /** Starts the ~1 s sender reports on every shard's loop. */
+    void startReports() {
+        for (Slot slot : slots) {
+            reportTasks.add(slot.shard.loop().scheduleAtFixedRate(slot::sendReports, SENDER_REPORT_MILLIS, SENDER_REPORT_MILLIS,
+                    TimeUnit.MILLISECONDS));
+        }
+    }
+
+    @Override
+    public String showId() {
+        return showId;
+    }
+
+    ShowConfig show() {
+        return show;
+    }
+
+    long outgoingSsrc() {
+        return stream.ssrc();
+    }
+
+    @Override
+    public void feed(byte[] rtp, int off, int len) {
+        requireNonNull(rtp, "rtp");
+        if (off < 0 || len < 0 || off + len > rtp.length) {
+            throw new IndexOutOfBoundsException("off: " + off + ", len: " + len + " (expected: within " + rtp.length + " bytes)");
+        }
+        route(rtp, off, len, nanoClock.getAsLong());
+    }
+
+    @Override
+    public int consumerCount() {
+        return consumerCount.get();
+    }
+
+    @Override
+    public boolean performerOnline() {
+        return performerSeen && nanoClock.getAsLong() - lastPerformerNanos < ONLINE_NANOS;
+    }
+
+    /** Receiver-report figures of every connected listener. */
+    List<Consumer.ConsumerStats> consumerStats() {
+        List<Consumer.ConsumerStats> out = new ArrayList<>();
+        for (Consumer c : consumers) {
+            out.add(c.stats());
+        }
+        return out;
+    }
+
+    /**
+     * Routes one plaintext performer RTP packet: validate → rate-limit → renumber → fan out. Never throws for bad input;
+     * drops and counts it. Any thread; the bytes are copied before this returns.
+     */
+    void route(byte[] buf, int off, int len, long nowNanos) {
+        if (closed) {
+            return;
+        }
+        if (len > MAX_RTP_LENGTH || !RtpPacket.isValid(buf, off, len)) {
+            metrics.drop(DropReason.RTP_MALFORMED);
+            return;
+        }
+        int pt = RtpPacket.payloadType(buf, off);
+        if (pt < 96 || pt > 127) {
+            metrics.drop(DropReason.BAD_PAYLOAD_TYPE);
+            return;
+        }
+        int payloadOff = off + RtpPacket.headerLength(buf, off, len);
+        int payloadLen = RtpPacket.payloadLength(buf, off, len);
+        ByteBuf packet;
+        synchronized (this) {
+            if (!bucket.tryTake(len, nowNanos)) {
+                metrics.drop(DropReason.RATE_LIMITED);
+                return;
+            }
+            long rewritten = stream.rewrite(buf, off, len, nowNanos);
+            lastPerformerNanos = nowNanos;
+            performerSeen = true;
+            counters.packetsIn().inc();
+            counters.bytesIn().inc(len);
+            if (consumerCount.get() == 0) {
+                return;
+            }
+            // Normalized copy: 12-byte header (no CSRC, extension or padding), our SSRC, renumbered, then the payload.
+            packet = PooledByteBufAllocator.DEFAULT.heapBuffer(RtpPacket.FIXED_HEADER_LENGTH + payloadLen);
+            int n = RtpPacket.write(packet.array(), packet.arrayOffset(), DEFAULT_OPUS_PT, RtpPacket.marker(buf, off),
+                    (int) (rewritten >>> 32), rewritten & 0xFFFFFFFFL, stream.ssrc(), buf, payloadOff, payloadLen);
+            packet.writerIndex(n);
+        }
+        dispatch(packet, nowNanos);
+    }
+
+    private void dispatch(ByteBuf packet, long arrivalNanos) {
+        // One pass decides which shards get the packet: counts may change concurrently, and the job must count down exactly
+        // once per shard it was handed to.
+        Slot[] busy = new Slot[slots.length];
+        int n = 0;
+        for (Slot slot : slots) {
+            if (slot.count.get() > 0) {
+                busy[n++] = slot;
+            }
+        }
+        FanoutJob job = new FanoutJob(packet, arrivalNanos, n + 1);
+        for (int i = 0; i < n; i++) {
+            Slot slot = busy[i];
+            try {
+                slot.shard.loop().execute(() -> slot.deliver(job));
+            } catch (RejectedExecutionException e) {
+                job.done();
+            }
+        }
+        job.done();
+    }
+
+    /** Adds a connected listener; its shard's loop starts serving it with the next packet. */
+    void addConsumer(Consumer consumer) {
+        if (closed) {
+            consumer.srtp().close();
+            return;
+        }
+        Slot slot = slots[consumer.shard().index()];
+        consumers.add(consumer);
+        slot.count.incrementAndGet();
+        consumerCount.incrementAndGet();
+        try {
+            slot.shard.loop().execute(() -> slot.list.add(consumer));
+        } catch (RejectedExecutionException e) {
+            removeConsumer(consumer);
+        }
+    }
+
+    /** Removes a listener; its SRTP session is closed by its shard's loop after the packets already queued for it. */
+    void removeConsumer(Consumer consumer) {
+        if (!consumers.remove(consumer)) {
+            return;
+        }
+        Slot slot = slots[consumer.shard().index()];
+        slot.count.decrementAndGet();
+        consumerCount.decrementAndGet();
+        try {
+            slot.shard.loop().execute(() -> {
+                slot.list.remove(consumer);
+                consumer.srtp().close();
+            });
+        } catch (RejectedExecutionException e) {
+            consumer.srtp().close();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (ScheduledFuture<?> task : reportTasks) {
+            task.cancel(false);
+        }
+        for (Consumer c : List.copyOf(consumers)) {
+            removeConsumer(c);
+        }
+    }
+
+    /**
+     * A packet on its way to the shards. Counts down once per shard plus once for the router; the last one records the
+     * delay and releases the buffer.
+     */
+    private final class FanoutJob {
+        private final ByteBuf packet;
+        private final long arrivalNanos;
+        private final AtomicInteger remaining;
+
+        FanoutJob(ByteBuf packet, long arrivalNanos, int parties) {
+            this.packet = packet;
+            this.arrivalNanos = arrivalNanos;
+            this.remaining = new AtomicInteger(parties);
+        }
+
+        void done() {
+            if (remaining.decrementAndGet() == 0) {
+                metrics.recordDelay(nanoClock.getAsLong() - arrivalNanos);
+                packet.release();
+            }
+        }
+    }
+
+    /** This show's consumers on one shard. Thread: {@link #list} only on the shard's loop; {@link #count} any. */
+    private final class Slot {
+        private final FanoutShard shard;
+        private final List<Consumer> list = new ArrayList<>();
+        private final AtomicInteger count = new AtomicInteger();
+
+        Slot(FanoutShard shard) {
+            this.shard = shard;
+        }
+
+        /** Per consumer: copy, set its payload type, protect, write; then flush once (sendmmsg). */
+        void deliver(FanoutJob job) {
+            ByteBuf packet = job.packet;
+            byte[] src = packet.array();
+            int srcOff = packet.arrayOffset() + packet.readerIndex();
+            int len = packet.readableBytes();
+            byte[] scratch = shard.scratch();
+            Channel channel = shard.channel();
+            int written = 0;
+            for (int i = 0; i < list.size(); i++) {
+                Consumer c = list.get(i);
+                InetSocketAddress to = c.address();
+                if (to == null) {
+                    continue;
+                }
+                try {
+                    System.arraycopy(src, srcOff, scratch, 0, len);
+                    RtpPacket.setPayloadType(scratch, 0, c.payloadType());
+                    int n = c.srtp().protectRtp(scratch, 0, len);
+                    if (n <= 0 || n > len + SrtpSession.MAX_OVERHEAD) {
+                        metrics.drop(DropReason.INTERNAL_ERROR);
+                        continue;
+                    }
+                    ByteBuf out = channel.alloc().directBuffer(n);
+                    out.writeBytes(scratch, 0, n);
+                    channel.write(new DatagramPacket(out, to), channel.voidPromise());
+                    c.sent(len - RtpPacket.FIXED_HEADER_LENGTH);
+                    counters.bytesOut().inc(n);
+                    written++;
+                } catch (RuntimeException e) {
+                    metrics.drop(DropReason.INTERNAL_ERROR);
+                    LOG.warn("fan-out to {} failed for show {}", c.id(), showId, e);
+                }
+            }
+            if (written > 0) {
+                counters.packetsOut().inc(written);
+                channel.flush();
+            }
+            job.done();
+        }
+
+        /** Sender reports (RFC 3550 §6.4.1): wall-clock NTP time, the stream's RTP time now, this consumer's counts. */
+        void sendReports() {
+            try {
+                long nowNanos = nanoClock.getAsLong();
+                long rtpTs;
+                synchronized (ShowRouter.this) {
+                    if (!stream.started()) {
+                        return;
+                    }
+                    rtpTs = stream.timestampAt(nowNanos);
+                }
+                long ntp = RtcpCodec.ntpTimestamp(System.currentTimeMillis());
+                byte[] scratch = shard.scratch();
+                Channel channel = shard.channel();
+                int written = 0;
+                for (int i = 0; i < list.size(); i++) {
+                    Consumer c = list.get(i);
+                    InetSocketAddress to = c.address();
+                    if (to == null || c.packetsSent() == 0) {
+                        continue;
+                    }
+                    SenderReport sr = new SenderReport(stream.ssrc(), ntp, rtpTs, c.packetsSent() & 0xFFFFFFFFL,
+                            c.octetsSent() & 0xFFFFFFFFL, List.of());
+                    int len = RtcpCodec.write(List.of(sr), scratch, 0);
+                    int n = c.srtp().protectRtcp(scratch, 0, len);
+                    if (n <= 0) {
+                        continue;
+                    }
+                    ByteBuf out = channel.alloc().directBuffer(n);
+                    out.writeBytes(scratch, 0, n);
+                    channel.write(new DatagramPacket(out, to), channel.voidPromise());
+                    written++;
+                }
+                if (written > 0) {
+                    channel.flush();
+                }
+            } catch (RuntimeException e) {
+                metrics.drop(DropReason.INTERNAL_ERROR);
+                LOG.warn("sender reports failed for show {}", showId, e);
+            }
+        }
+    }
+}
