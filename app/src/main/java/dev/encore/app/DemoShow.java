@@ -1,5 +1,7 @@
 package dev.encore.app;
 
+import dev.encore.audio.MusicSynth;
+import dev.encore.audio.OpusFrameEncoder;
 import dev.encore.media.Router;
 import dev.encore.show.AccessMode;
 import dev.encore.show.AudioSettings;
@@ -27,9 +29,10 @@ final class DemoShow {
 
     /** A started performer feeding {@code router}; close it before the server. */
     static SyntheticPerformer startPerformer(ShowConfig show, Router router) {
-        int channels = show.audio().stereo() ? 2 : 1;
-        SyntheticPerformer performer = new SyntheticPerformer(channels, StandInAudio.synth(channels),
-                StandInAudio.encoder(show.audio().bitrate(), channels), router::feed);
+        boolean stereo = show.audio().stereo();
+        MusicSynth synth = new MusicSynth(stereo);
+        OpusFrameEncoder encoder = new OpusFrameEncoder(show.audio().bitrate(), stereo);
+        SyntheticPerformer performer = new SyntheticPerformer(synth.channels(), synth::render, encoder::encode, router::feed);
         performer.start();
         return performer;
     }

@@ -1,5 +1,6 @@
 package dev.encore.app;
 
+import dev.encore.loadtest.LoadTestCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -10,16 +11,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** The one {@code main}: {@code encore demo}, {@code encore serve}, and {@code encore loadtest} once that module provides it. */
+/** The one {@code main}: {@code encore demo}, {@code encore serve}, and {@code encore loadtest} (from the loadtest module). */
 @Command(name = "encore", mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Main.Version.class,
         description = "Encore: live audio for micro-concerts. Opus in, WebRTC out.",
-        subcommands = {DemoCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ServeCommand.class, LoadTestCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     /** Exit code for a bad show file or bad options. */
     static final int EXIT_USAGE = 2;
     /** Exit code for a server that could not start. */
     static final int EXIT_STARTUP = 1;
-    private static final String LOADTEST_COMMAND = "dev.encore.loadtest.LoadTestCommand";
 
     @Spec
     private CommandSpec spec;
@@ -39,25 +39,9 @@ public final class Main implements Callable<Integer> {
 
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Main());
-        addLoadTest(cl);
         cl.setOut(out);
         cl.setErr(err);
         return cl;
-    }
-
-    /**
-     * {@code encore loadtest} comes from the loadtest module ({@value #LOADTEST_COMMAND}, a picocli {@code @Command} with a
-     * no-argument constructor). Looked up by name so the app builds before that class exists; once it is merged this can
-     * become a plain entry in {@code subcommands} above.
-     */
-    private static void addLoadTest(CommandLine cl) {
-        Object command;
-        try {
-            command = Class.forName(LOADTEST_COMMAND).getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return;
-        }
-        cl.addSubcommand("loadtest", command);
     }
 
     @Override

@@ -21,7 +21,8 @@ class MainTest {
     @Test
     void helpListsTheCommands() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("Usage: encore").contains("demo").contains("serve").contains("--version");
+        assertThat(out.toString()).contains("Usage: encore").contains("demo").contains("serve").contains("loadtest")
+                .contains("--version");
     }
 
     @Test
