@@ -47,6 +47,11 @@ public final class MusicSynth implements FrameSource {
     private static final float[][] ARP_ENVELOPE = new float[3][ARP_RING];
     private static final float[] BASS_ENVELOPE = new float[HALF_BAR];
     private static final double[] FREQUENCY = new double[128];
+    /** Pad tones low to high sit left, centre, right; plucks alternate left and right. */
+    private static final double[] PAD_LEFT = {gainLeft(-0.5), gainLeft(0), gainLeft(0.5)};
+    private static final double[] PAD_RIGHT = {gainRight(-0.5), gainRight(0), gainRight(0.5)};
+    private static final double[] ARP_LEFT = {gainLeft(-0.4), gainLeft(0.4)};
+    private static final double[] ARP_RIGHT = {gainRight(-0.4), gainRight(0.4)};
 
     static {
         for (int note = 0; note < FREQUENCY.length; note++) {
@@ -128,9 +133,8 @@ public final class MusicSynth implements FrameSource {
                 double common = 0.6 * sin(cycles) + 0.12 * sin(2 * cycles);
                 double l = common + 0.4 * sin(cycles * (1 - PAD_DETUNE));
                 double r = common + 0.4 * sin(cycles * (1 + PAD_DETUNE));
-                double pan = (k - 1) * 0.5;
-                left += PAD_LEVEL * envelope * l * gainLeft(pan);
-                right += PAD_LEVEL * envelope * r * gainRight(pan);
+                left += PAD_LEVEL * envelope * l * PAD_LEFT[k];
+                right += PAD_LEVEL * envelope * r * PAD_RIGHT[k];
             }
         }
 
@@ -146,9 +150,8 @@ public final class MusicSynth implements FrameSource {
             double cycles = FREQUENCY[note] * t / SR;
             double pluck = ARP_ENVELOPE[0][t] * sin(cycles) + ARP_ENVELOPE[1][t] * sin(2 * cycles)
                     + ARP_ENVELOPE[2][t] * sin(3 * cycles);
-            double pan = step % 2 == 0 ? -0.4 : 0.4;
-            left += ARP_LEVEL * pluck * gainLeft(pan);
-            right += ARP_LEVEL * pluck * gainRight(pan);
+            left += ARP_LEVEL * pluck * ARP_LEFT[step % 2];
+            right += ARP_LEVEL * pluck * ARP_RIGHT[step % 2];
         }
 
         // Bass, in the middle.

@@ -1,5 +1,7 @@
 package dev.encore.audio;
 
+import static java.util.Objects.requireNonNull;
+
 import io.github.jaredmdobson.concentus.OpusDecoder;
 import io.github.jaredmdobson.concentus.OpusException;
 
@@ -36,6 +38,8 @@ public final class OpusFrameDecoder {
      * @throws OpusDecodeException when the packet is empty or malformed, or {@code pcm} is too small for it
      */
     public int decode(byte[] data, int off, int len, short[] pcm) throws OpusDecodeException {
+        requireNonNull(data, "data");
+        requireNonNull(pcm, "pcm");
         if (len <= 0) {
             throw new OpusDecodeException("empty Opus packet: " + len + " bytes (expected: at least 1)");
         }

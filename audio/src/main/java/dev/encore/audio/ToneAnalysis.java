@@ -12,7 +12,7 @@ public final class ToneAnalysis {
     /**
      * The frequency of the strongest tone, in Hz: channels are averaged, a Hann window applied, the spectrum computed by an
      * FFT zero-padded to at least 16,384 points, and the peak refined by Gaussian (parabolic on log magnitude)
-     * interpolation. About ±0.1 Hz for a clean sine over 0.2 s and more; 0 for silence.
+     * interpolation. Within ±0.5 Hz for a clean sine of 0.2 s or more (tested); 0 for silence.
      *
      * @param interleaved samples, {@code channels} interleaved
      * @param sampleRate in Hz

@@ -112,12 +112,7 @@ final class NodeSchema {
 
     /** A mapping with known keys; anything else is rejected, with the closest known key suggested. */
     static final class MapType extends Type {
-        private final String description;
         private final Map<String, Field> fields = new LinkedHashMap<>();
-
-        MapType(String description) {
-            this.description = requireNonNull(description, "description");
-        }
 
         MapType required(String name, Type type) {
             return add(new Field(name, type, true, null));
@@ -140,7 +135,7 @@ final class NodeSchema {
 
         @Override
         String expected() {
-            return description;
+            return "a mapping with " + String.join(", ", fields.keySet());
         }
 
         /** A section whose every key is optional: when it is absent its defaults still apply. */

@@ -44,22 +44,22 @@ public final class ShowFiles {
     }
 
     private static NodeSchema.MapType schema() {
-        NodeSchema.MapType performer = new NodeSchema.MapType("a mapping with key")
+        NodeSchema.MapType performer = new NodeSchema.MapType()
                 .required("key", new NodeSchema.SecretType("a secret of at least " + MIN_KEY_CHARS + " characters, or ${ENV_VAR}",
                         key -> key.codePointCount(0, key.length()) < MIN_KEY_CHARS ? "is too short" : null));
-        NodeSchema.MapType access = new NodeSchema.MapType("a mapping with mode")
+        NodeSchema.MapType access = new NodeSchema.MapType()
                 .optional("mode", new NodeSchema.EnumType<>(AccessMode.class), AccessMode.OPEN);
-        NodeSchema.MapType audio = new NodeSchema.MapType("a mapping with bitrate, stereo")
+        NodeSchema.MapType audio = new NodeSchema.MapType()
                 .optional("bitrate", new NodeSchema.IntType(6_000, 510_000), 96_000)
                 .optional("stereo", new NodeSchema.BoolType(), true);
-        NodeSchema.MapType rtp = new NodeSchema.MapType("a mapping with port, bind, srtpKey")
+        NodeSchema.MapType rtp = new NodeSchema.MapType()
                 .required("port", new NodeSchema.IntType(1024, 65535))
                 .optional("bind", new NodeSchema.IpType(), "0.0.0.0")
                 .optional("srtpKey", new NodeSchema.SecretType("base64 of the " + SRTP_KEY_AND_SALT_BYTES
                         + "-byte AES_CM_128_HMAC_SHA1_80 master key||salt, or ${ENV_VAR}", ShowFiles::srtpKeyProblem));
-        NodeSchema.MapType ingest = new NodeSchema.MapType("a mapping with rtp")
+        NodeSchema.MapType ingest = new NodeSchema.MapType()
                 .optional("rtp", rtp);
-        return new NodeSchema.MapType("a mapping with id, title, performer, access, audio, ingest")
+        return new NodeSchema.MapType()
                 .required("id", new NodeSchema.StringType(1, 40, Pattern.compile("[a-z0-9-]+"),
                         "1 to 40 characters of a-z, 0-9 and '-'"))
                 .required("title", new NodeSchema.StringType(1, 120, null, "1 to 120 characters"))
