@@ -21,7 +21,7 @@ enum DropReason {
     UNKNOWN_PEER,
     /** DTLS that the cookie gate neither admitted nor answered (not a ClientHello, or a bad cookie). */
     DTLS_GATE,
-    /** The DTLS handshake pool and its queue are full. */
+    /** The DTLS handshake pool and its queue are full, or a session's DTLS inbox is. */
     DTLS_QUEUE_FULL,
     /** DTLS for a session whose handshake already failed or that is closing. */
     DTLS_CLOSED,

@@ -154,7 +154,11 @@ final class MediaPacketHandler extends SimpleChannelInboundHandler<DatagramPacke
         DtlsEndpoint endpoint = session.dtls();
         if (endpoint != null) {
             session.dtlsFrom(from, shard);
+            long droppedBefore = endpoint.droppedDatagrams();
             endpoint.receive(scratch, 0, len); // copies
+            if (endpoint.droppedDatagrams() != droppedBefore) {
+                drop(DropReason.DTLS_QUEUE_FULL);
+            }
             return;
         }
         // A ClientHello too big for one datagram (Chromium's DTLS 1.3 offer) is reassembled first (RFC 6347 §4.2.3).
