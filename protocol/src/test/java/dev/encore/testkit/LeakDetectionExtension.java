@@ -1,4 +1,4 @@
-package dev.encore.media.testkit;
+package dev.encore.testkit;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -14,8 +14,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Fails the test class during which Netty reported a leaked {@code ByteBuf} (or any other tracked resource).
  *
  * <p>Registered for every test by {@code META-INF/services/org.junit.jupiter.api.extension.Extension} with
- * {@code junit.jupiter.extensions.autodetection.enabled=true} in {@code junit-platform.properties}. Loading this class installs
- * a {@link ResourceLeakDetectorFactory} whose detectors record leaks instead of only logging them; JUnit loads extensions
+ * {@code junit.jupiter.extensions.autodetection.enabled=true}, set for every module by the root pom's surefire configuration.
+ * It lives in the protocol test-jar, which every module that uses Netty has on its test class path. Loading this class
+ * installs a {@link ResourceLeakDetectorFactory} whose detectors record leaks instead of only logging them; JUnit loads extensions
  * before any test touches a buffer, so every detector Netty creates is ours. After each test class, garbage is collected and
  * a few buffers are allocated so that Netty polls its reference queue and reports what was collected unreleased; any leak
  * reported so far fails that class, with Netty's access records in the message (they are not logged separately). A leak

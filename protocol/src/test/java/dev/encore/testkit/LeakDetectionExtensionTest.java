@@ -1,4 +1,4 @@
-package dev.encore.media.testkit;
+package dev.encore.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
