@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "loadtest", mixinStandardHelpOptions = true,
         description = "Joins N real WebRTC listeners (WHEP, ICE, DTLS-SRTP) to a show and measures delivery.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:delivery and joins >= 99.9%", "1:below 99.9%", "2:could not run"})
+        exitCodeList = {"0:delivery and joins >= 99.9%%", "1:below 99.9%%", "2:could not run"})
 public final class LoadTestCommand implements Callable<Integer> {
 
     @Spec
