@@ -5,7 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.encore.media.MediaServer;
 import dev.encore.media.MediaServerConfig;
 import dev.encore.media.Router;
+import dev.encore.media.RouterStatus;
 import dev.encore.media.WhepService;
+import dev.encore.media.WhipService;
+import dev.encore.media.WhipSession;
 import dev.encore.show.ShowConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -137,6 +140,18 @@ public final class EncoreServer implements AutoCloseable {
         }
     }
 
+    private static final WhipService NO_WHIP = new WhipService() {
+        @Override
+        public WhipSession publish(String showId, String offerSdp) {
+            throw new IllegalStateException("WHIP publishing is not available in this build (expected: a media server with WHIP)");
+        }
+
+        @Override
+        public boolean unpublish(String showId, String sessionId) {
+            return false;
+        }
+    };
+
     /** The media server seen through the narrow interface the HTTP routes use. */
     private record MediaServerBackend(MediaServer server) implements MediaBackend {
         @Override
@@ -145,8 +160,21 @@ public final class EncoreServer implements AutoCloseable {
         }
 
         @Override
+        public WhipService whip() {
+            // TODO(issue 3): server.whip() once media-server's WHIP service is merged.
+            return NO_WHIP;
+        }
+
+        @Override
         public Optional<Router> router(String showId) {
             return server.router(showId);
+        }
+
+        @Override
+        public Optional<RouterStatus> status(String showId) {
+            // TODO(issue 3): server.router(showId).map(Router::status) once media-server's Router.status() is merged.
+            return server.router(showId).map(r -> new RouterStatus(r.performerOnline(), r.performerOnline() ? "feed" : null,
+                    r.consumerCount(), 0, 0, 0, 0, -1));
         }
 
         @Override

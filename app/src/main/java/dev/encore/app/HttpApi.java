@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.encore.media.NoSuchShowException;
 import dev.encore.media.Router;
+import dev.encore.media.RouterStatus;
 import dev.encore.media.WhepSession;
+import dev.encore.media.WhipSession;
 import dev.encore.protocol.sdp.SdpException;
 import dev.encore.show.AccessMode;
 import dev.encore.show.ShowConfig;
@@ -39,8 +41,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The app's HTTP routes: listener page, WHEP, health, metrics, static assets. Transport-free: takes a whole request, returns a
- * whole response, so the Netty layer ({@link HttpServer}) stays thin. Thread-safe (called from every HTTP event loop).
+ * The app's HTTP routes: listener page, WHEP, performer console, WHIP, performer status, health, metrics, static assets.
+ * Transport-free: takes a whole request, returns a whole response, so the Netty layer ({@link HttpServer}) stays thin.
+ * Thread-safe (called from every HTTP event loop).
  */
 final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
@@ -63,7 +66,8 @@ final class HttpApi {
     private final HttpMetrics metrics = new HttpMetrics();
     private final RouteTable routes = new RouteTable();
     private final ObjectMapper json = new ObjectMapper();
-    private final ListenerPage listenerPage = new ListenerPage();
+    private final PageTemplate listenerPage = new PageTemplate(PageTemplate.LISTENER);
+    private final PageTemplate performerPage = new PageTemplate(PageTemplate.PERFORMER);
     private final Map<String, byte[]> assetCache = new ConcurrentHashMap<>();
 
     HttpApi(List<ShowConfig> shows, MediaBackend media) {
@@ -75,13 +79,19 @@ final class HttpApi {
             }
         }
         routes.add(HttpMethod.GET, "/", (req, p) -> index())
-                .add(HttpMethod.GET, "/l/{show}", (req, p) -> page(listenerPage.render(show(p), json)))
+                .add(HttpMethod.GET, "/l/{show}", (req, p) -> listenerPage(show(p)))
+                .add(HttpMethod.GET, "/p/{show}", (req, p) -> performerPage(show(p)))
                 .add(HttpMethod.GET, "/api/shows/{show}", (req, p) -> HttpResponses.json(HttpResponseStatus.OK,
                         json.writeValueAsBytes(showJson(show(p)))))
                 .add(HttpMethod.POST, "/whep/{show}", this::whepSubscribe)
                 .add(HttpMethod.OPTIONS, "/whep/{show}", (req, p) -> preflight(req, show(p), "POST, OPTIONS"))
                 .add(HttpMethod.DELETE, "/whep/{show}/{session}", this::whepUnsubscribe)
                 .add(HttpMethod.OPTIONS, "/whep/{show}/{session}", (req, p) -> preflight(req, show(p), "DELETE, OPTIONS"))
+                .add(HttpMethod.POST, "/whip/{show}", this::whipPublish)
+                .add(HttpMethod.OPTIONS, "/whip/{show}", (req, p) -> preflight(req, show(p), "POST, OPTIONS"))
+                .add(HttpMethod.DELETE, "/whip/{show}/{session}", this::whipUnpublish)
+                .add(HttpMethod.OPTIONS, "/whip/{show}/{session}", (req, p) -> preflight(req, show(p), "DELETE, OPTIONS"))
+                .add(HttpMethod.GET, "/api/shows/{show}/performer", this::performerStatus)
                 .add(HttpMethod.GET, "/healthz", (req, p) -> healthz())
                 .add(HttpMethod.GET, "/metrics", (req, p) -> prometheus())
                 .add(HttpMethod.GET, "/assets/{file}", (req, p) -> asset(p.get("file")));
@@ -121,13 +131,16 @@ final class HttpApi {
                 if (e.retryAfterSeconds > 0) {
                     response.headers().setInt(HttpHeaderNames.RETRY_AFTER, e.retryAfterSeconds);
                 }
+                if (e.wwwAuthenticate != null) {
+                    response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, e.wwwAuthenticate);
+                }
             } catch (Exception | LinkageError e) {
                 LOG.error("{} {} failed", method, rawPath, e);
                 response = HttpResponses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR,
                         "internal server error (expected: a working server; the server log has the details)");
             }
         }
-        if (rawPath.startsWith("/whep/")) {
+        if (isCorsPath(rawPath)) {
             response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
             response.headers().set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, "Location");
         }
@@ -139,15 +152,14 @@ final class HttpApi {
         return response;
     }
 
+    /** WHEP and WHIP are called from players and tools on other origins (https://fetch.spec.whatwg.org/#http-cors-protocol). */
+    static boolean isCorsPath(String rawPath) {
+        return rawPath.startsWith("/whep/") || rawPath.startsWith("/whip/");
+    }
+
     private FullHttpResponse whepSubscribe(FullHttpRequest request, Map<String, String> params) throws HttpError {
         ShowConfig show = show(params);
-        String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
-        String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        if (!mediaType.equals(HttpResponses.SDP)) {
-            throw new HttpError(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type: "
-                    + (contentType == null ? "(none)" : contentType) + " is not an SDP offer (expected: application/sdp)");
-        }
-        String offer = request.content().toString(StandardCharsets.UTF_8);
+        String offer = sdpOffer(request);
         WhepSession session;
         try {
             session = media.whep().subscribe(show.id(), offer);
@@ -178,6 +190,116 @@ final class HttpApi {
         return HttpResponses.text(HttpResponseStatus.OK, "session ended");
     }
 
+    /**
+     * WHIP publish (https://www.rfc-editor.org/rfc/rfc9725#section-4.2): the show, then the performer key, then the offer;
+     * nothing reaches the media server before the key matched.
+     */
+    private FullHttpResponse whipPublish(FullHttpRequest request, Map<String, String> params) throws HttpError {
+        ShowConfig show = show(params);
+        requirePerformer(request, show);
+        String offer = sdpOffer(request);
+        WhipSession session;
+        try {
+            session = media.whip().publish(show.id(), offer);
+        } catch (NoSuchShowException e) {
+            throw new HttpError(HttpResponseStatus.NOT_FOUND, e.getMessage());
+        } catch (SdpException e) {
+            throw new HttpError(HttpResponseStatus.BAD_REQUEST, e.getMessage());
+        } catch (IllegalStateException e) {
+            LOG.warn("WHIP publish to {} refused: {}", show.id(), e.getMessage());
+            HttpError busy = new HttpError(HttpResponseStatus.SERVICE_UNAVAILABLE, e.getMessage());
+            busy.retryAfterSeconds = 2;
+            throw busy;
+        }
+        LOG.info("performer publishing to {} over WHIP", show.id());
+        FullHttpResponse response = HttpResponses.bytes(HttpResponseStatus.CREATED, HttpResponses.SDP,
+                session.answerSdp().getBytes(StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.LOCATION, "/whip/" + show.id() + "/" + session.sessionId());
+        return response;
+    }
+
+    /** WHIP session teardown (https://www.rfc-editor.org/rfc/rfc9725#section-4.2): also needs the performer key. */
+    private FullHttpResponse whipUnpublish(FullHttpRequest request, Map<String, String> params) throws HttpError {
+        ShowConfig show = show(params);
+        requirePerformer(request, show);
+        String session = params.get("session");
+        if (!media.whip().unpublish(show.id(), session)) {
+            throw new HttpError(HttpResponseStatus.NOT_FOUND, "no such session: " + session + " in show " + show.id()
+                    + " (expected: the Location of a session created by POST /whip/" + show.id() + ")");
+        }
+        LOG.info("performer session in {} ended by DELETE", show.id());
+        return HttpResponses.text(HttpResponseStatus.OK, "session ended");
+    }
+
+    /** The performer console's live figures: the router's status, for the performer key only. */
+    private FullHttpResponse performerStatus(FullHttpRequest request, Map<String, String> params) throws Exception {
+        ShowConfig show = show(params);
+        requirePerformer(request, show);
+        RouterStatus status = media.status(show.id()).orElseThrow(() -> new HttpError(HttpResponseStatus.NOT_FOUND,
+                "no router for show: " + show.id() + " (expected: a show the media server serves)"));
+        ObjectNode body = json.createObjectNode()
+                .put("show", show.id())
+                .put("performerOnline", status.performerOnline())
+                .put("ingest", status.ingest())
+                .put("listeners", status.listeners())
+                .put("inBitrate", status.inBitrate())
+                .put("performerLoss", status.performerLoss())
+                .put("performerJitterMs", status.performerJitterMs())
+                .put("listenerLoss", status.listenerLoss())
+                .put("listenerRttMs", status.listenerRttMs());
+        FullHttpResponse response = HttpResponses.json(HttpResponseStatus.OK, json.writeValueAsBytes(body));
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        return response;
+    }
+
+    /**
+     * Checks {@code Authorization: Bearer <performer key>} (RFC 6750 §2.1) in constant time; a 401 with a Bearer challenge
+     * (RFC 6750 §3) otherwise. Neither the presented value nor the key ever appears in a message or a log line.
+     */
+    private static void requirePerformer(FullHttpRequest request, ShowConfig show) throws HttpError {
+        String token = bearerToken(request.headers().get(HttpHeaderNames.AUTHORIZATION));
+        if (show.performerKey() != null && show.performerKey().matches(token)) {
+            return;
+        }
+        HttpError denied;
+        if (token == null) {
+            denied = new HttpError(HttpResponseStatus.UNAUTHORIZED, "performer key missing for show " + show.id()
+                    + " (expected: Authorization: Bearer <the show's performer key>)");
+            denied.wwwAuthenticate = "Bearer realm=\"encore\"";
+        } else {
+            LOG.warn("wrong performer key presented for show {}", show.id());
+            denied = new HttpError(HttpResponseStatus.UNAUTHORIZED, "wrong performer key for show " + show.id()
+                    + " (expected: the key in the show file's performer.key)");
+            denied.wwwAuthenticate = "Bearer realm=\"encore\", error=\"invalid_token\"";
+        }
+        throw denied;
+    }
+
+    /** The token of an {@code Authorization: Bearer <token>} header (scheme case-insensitive, RFC 9110 §11.1); else null. */
+    static String bearerToken(String authorization) {
+        if (authorization == null) {
+            return null;
+        }
+        String value = authorization.strip();
+        int space = value.indexOf(' ');
+        if (space <= 0 || !value.substring(0, space).equalsIgnoreCase("Bearer")) {
+            return null;
+        }
+        String token = value.substring(space + 1).strip();
+        return token.isEmpty() ? null : token;
+    }
+
+    /** The body of a request that must be an SDP offer, or a 415. */
+    private static String sdpOffer(FullHttpRequest request) throws HttpError {
+        String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (!mediaType.equals(HttpResponses.SDP)) {
+            throw new HttpError(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type: "
+                    + (contentType == null ? "(none)" : contentType) + " is not an SDP offer (expected: application/sdp)");
+        }
+        return request.content().toString(StandardCharsets.UTF_8);
+    }
+
     /** CORS preflight (https://fetch.spec.whatwg.org/#cors-preflight-fetch) and WHEP's Accept-Post. */
     private static FullHttpResponse preflight(FullHttpRequest request, ShowConfig show, String methods) {
         FullHttpResponse response = HttpResponses.empty(HttpResponseStatus.NO_CONTENT);
@@ -203,13 +325,37 @@ final class HttpApi {
         return response;
     }
 
+    private FullHttpResponse listenerPage(ShowConfig show) throws IOException {
+        String data = json.writeValueAsString(json.createObjectNode()
+                .put("id", show.id())
+                .put("title", show.title())
+                .put("whep", "/whep/" + show.id()));
+        return page(listenerPage.render(show.title(), data));
+    }
+
+    /** The performer console: the WHIP and status URLs and the show's Opus settings; never the key. */
+    private FullHttpResponse performerPage(ShowConfig show) throws IOException {
+        ObjectNode data = json.createObjectNode()
+                .put("id", show.id())
+                .put("title", show.title())
+                .put("whip", "/whip/" + show.id())
+                .put("status", "/api/shows/" + show.id() + "/performer")
+                .put("listen", "/l/" + show.id());
+        if (show.audio() != null) {
+            data.put("bitrate", show.audio().bitrate()).put("stereo", show.audio().stereo());
+        }
+        FullHttpResponse response = page(performerPage.render(show.title(), json.writeValueAsString(data)));
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        return response;
+    }
+
     private FullHttpResponse index() {
         StringBuilder page = new StringBuilder("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Encore</title>"
                 + "<link rel=\"stylesheet\" href=\"/assets/listener.css\"></head><body><main class=\"card\"><h1>Encore</h1><ul>");
         for (ShowConfig show : shows.values()) {
             if (show.access() == AccessMode.OPEN) {
-                page.append("<li><a href=\"/l/").append(show.id()).append("\">").append(ListenerPage.escapeHtml(show.title()))
+                page.append("<li><a href=\"/l/").append(show.id()).append("\">").append(PageTemplate.escapeHtml(show.title()))
                         .append("</a></li>");
             }
         }
@@ -303,6 +449,7 @@ final class HttpApi {
         private static final long serialVersionUID = 1L;
         private final transient HttpResponseStatus status;
         private int retryAfterSeconds;
+        private String wwwAuthenticate;
 
         HttpError(HttpResponseStatus status, String message) {
             super(message, null, false, false);

@@ -148,7 +148,7 @@ final class HttpServer implements AutoCloseable {
             }
             FullHttpResponse response = HttpResponses.text(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                     "request body is too large (expected: at most " + MAX_BODY_BYTES + " bytes)");
-            if (request.uri().startsWith("/whep/")) {
+            if (HttpApi.isCorsPath(request.uri())) {
                 response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
             }
             metrics.record(request.method().name(), "oversized", response.status().code());

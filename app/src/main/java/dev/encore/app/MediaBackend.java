@@ -1,7 +1,9 @@
 package dev.encore.app;
 
 import dev.encore.media.Router;
+import dev.encore.media.RouterStatus;
 import dev.encore.media.WhepService;
+import dev.encore.media.WhipService;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Optional;
 
@@ -13,7 +15,12 @@ interface MediaBackend {
 
     WhepService whep();
 
+    WhipService whip();
+
     Optional<Router> router(String showId);
+
+    /** The show's router status ({@code Router.status()}), or empty for a show the media server doesn't serve. */
+    Optional<RouterStatus> status(String showId);
 
     PrometheusRegistry metrics();
 }

@@ -1,8 +1,7 @@
 package dev.encore.app;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.encore.show.ShowConfig;
+import static java.util.Objects.requireNonNull;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,20 +10,23 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The listener page {@code /l/{show}}: an HTML template from the classpath with the show's title and a small JSON block
- * (id, title, WHEP URL) that {@code /assets/listener.js} reads. Immutable; thread-safe.
+ * A page from an HTML template on the classpath with two placeholders: {@code {{title}}} (HTML-escaped) and
+ * {@code {{show-json}}}, a small JSON block the page's script reads (the listener page {@code /l/{show}}, the performer
+ * console {@code /p/{show}}). Immutable; thread-safe.
  */
-final class ListenerPage {
-    private static final String TEMPLATE = "/dev/encore/app/listener.html";
+final class PageTemplate {
+    static final String LISTENER = "/dev/encore/app/listener.html";
+    static final String PERFORMER = "/dev/encore/app/performer.html";
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(title|show-json)}}");
 
     private final String template;
 
-    ListenerPage() {
-        try (InputStream in = ListenerPage.class.getResourceAsStream(TEMPLATE)) {
+    PageTemplate(String resource) {
+        requireNonNull(resource, "resource");
+        try (InputStream in = PageTemplate.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("listener page template: " + TEMPLATE + " is missing (expected: on the classpath)");
+                throw new IllegalStateException("page template: " + resource + " is missing (expected: on the classpath)");
             }
             template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -32,18 +34,18 @@ final class ListenerPage {
         }
     }
 
-    String render(ShowConfig show, ObjectMapper json) throws JsonProcessingException {
-        String data = json.writeValueAsString(json.createObjectNode()
-                .put("id", show.id())
-                .put("title", show.title())
-                .put("whep", "/whep/" + show.id()));
+    /**
+     * @param title plain text, escaped here
+     * @param json a JSON document, made safe here for a {@code <script type="application/json">} element
+     */
+    String render(String title, String json) {
         // Inside <script type="application/json">, only "</" could end the element early.
-        String safeData = data.replace("<", "\\u003c");
+        String safeData = json.replace("<", "\\u003c");
         // One pass, so a title that contains a placeholder is never expanded.
         Matcher m = PLACEHOLDER.matcher(template);
         StringBuilder page = new StringBuilder(template.length() + 256);
         while (m.find()) {
-            m.appendReplacement(page, Matcher.quoteReplacement(m.group(1).equals("title") ? escapeHtml(show.title()) : safeData));
+            m.appendReplacement(page, Matcher.quoteReplacement(m.group(1).equals("title") ? escapeHtml(title) : safeData));
         }
         return m.appendTail(page).toString();
     }

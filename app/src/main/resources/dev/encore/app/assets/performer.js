@@ -1,0 +1,554 @@
+// Encore performer console: captures the chosen input in music mode and publishes it over WHIP (RFC 9725).
+// No framework, no CDN. The page's JSON block (#show-data) carries the show's id, title, WHIP and status URLs and bitrate.
+// The performer key lives in localStorage only and goes out only as "Authorization: Bearer" to this server.
+'use strict';
+
+(() => {
+  const show = JSON.parse(document.getElementById('show-data').textContent);
+  const $ = (id) => document.getElementById(id);
+  const KEY_STORE = 'encore.performerKey.' + show.id;
+  const DEVICE_STORE = 'encore.inputDevice';
+
+  const MAX_BACKOFF_MS = 10000;
+  const DISCONNECTED_GRACE_MS = 3000;
+  const CONNECT_TIMEOUT_MS = 12000;
+  const END_CONFIRM_MS = 3000;
+
+  const STATE_TEXT = { offline: 'Offline', connecting: 'Connecting…', live: 'LIVE', reconnecting: 'Reconnecting…' };
+
+  let key = null;
+  let stream = null;       // the captured input
+  let track = null;        // its audio track
+  let requested = null;    // the constraints given to getUserMedia
+  let wanted = false;      // the performer pressed Go live and not End
+  let state = 'offline';   // offline | connecting | live | reconnecting
+  let current = null;      // newest WHIP session: { pc, sender, url }
+  const stale = new Set(); // older sessions kept until the newest connects (make-before-break), then ended
+  let attempt = 0;
+  let retryTimer = null;
+  let graceTimer = null;
+  let endTimer = null;
+  let everLive = false;
+  let localSdp = null;
+  let remoteSdp = null;
+  let wakeLock = null;
+  let lastOut = null;      // previous outbound-rtp sample, for the bit rate
+  let figures = { bytesSent: 0, packetsSent: 0, bitrate: 0, loss: null, rttMs: null, server: null };
+
+  $('listen-link').href = show.listen;
+
+  // ---- State, in plain words --------------------------------------------------------------------------------------
+
+  function setState(next, detail) {
+    state = next;
+    document.body.dataset.state = next;
+    $('state-text').textContent = STATE_TEXT[next];
+    $('state-detail').textContent = detail;
+    $('go-live').hidden = wanted;
+    $('end').hidden = !wanted;
+    document.title = (next === 'live' ? '● LIVE · ' : '') + 'Performer · ' + show.title + ' · Encore';
+  }
+
+  function message(text) {
+    $('message').textContent = text || '';
+  }
+
+  // ---- The key ------------------------------------------------------------------------------------------------------
+
+  function authHeaders() {
+    return { Authorization: 'Bearer ' + key };
+  }
+
+  async function checkKey(candidate) {
+    const r = await fetch(show.status, { headers: { Authorization: 'Bearer ' + candidate }, cache: 'no-store' });
+    if (r.status === 401) { return false; }
+    if (!r.ok) { throw new Error('the server said ' + r.status); }
+    return true;
+  }
+
+  function lock(text) {
+    stop();
+    key = null;
+    localStorage.removeItem(KEY_STORE);
+    document.body.dataset.locked = 'true';
+    $('console').hidden = true;
+    $('lock').hidden = false;
+    $('forget').hidden = true;
+    $('lock-message').textContent = text || '';
+    $('key').value = '';
+    $('key').focus();
+  }
+
+  async function unlock(candidate, fromStorage) {
+    try {
+      if (!(await checkKey(candidate))) {
+        lock(fromStorage ? 'The saved key no longer works. Enter the key again.'
+          : "That key isn't right for this show.");
+        return;
+      }
+    } catch (e) {
+      $('lock-message').textContent = "Can't reach the server (" + e.message + '). Check the network and try again.';
+      return;
+    }
+    key = candidate;
+    localStorage.setItem(KEY_STORE, key);
+    document.body.dataset.locked = 'false';
+    $('lock').hidden = true;
+    $('console').hidden = false;
+    $('forget').hidden = false;
+    $('lock-message').textContent = '';
+    await capture(localStorage.getItem(DEVICE_STORE));
+  }
+
+  $('lock').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const candidate = $('key').value.trim();
+    if (candidate) {
+      resumeAudio();
+      unlock(candidate, false);
+    }
+  });
+
+  $('forget').addEventListener('click', (e) => {
+    e.preventDefault();
+    if (wanted && !confirm('You are live. Forgetting the key ends the show. Continue?')) { return; }
+    lock('Key forgotten on this browser.');
+  });
+
+  // ---- Capture: music mode, the chosen device ---------------------------------------------------------------------
+
+  function constraintsFor(deviceId) {
+    const audio = {
+      echoCancellation: false,
+      noiseSuppression: false,
+      autoGainControl: false,
+      channelCount: { ideal: 2 },
+      sampleRate: 48000,
+    };
+    if (deviceId) { audio.deviceId = { exact: deviceId }; }
+    return { audio, video: false };
+  }
+
+  async function capture(deviceId) {
+    let next;
+    try {
+      requested = constraintsFor(deviceId);
+      next = await navigator.mediaDevices.getUserMedia(requested);
+    } catch (e) {
+      if (deviceId && (e.name === 'OverconstrainedError' || e.name === 'NotFoundError')) {
+        localStorage.removeItem(DEVICE_STORE); // the remembered interface is not plugged in: take the default
+        return capture(null);
+      }
+      message(e.name === 'NotAllowedError'
+        ? 'The browser may not use the microphone. Allow it in the address bar, then reload.'
+        : "Can't open the input: " + e.message);
+      return;
+    }
+    const previous = stream;
+    stream = next;
+    track = next.getAudioTracks()[0];
+    track.addEventListener('ended', () => message('The input device went away. Choose another one.'));
+    for (const s of [current, ...stale]) {
+      if (s && s.sender) { s.sender.replaceTrack(track).catch(() => {}); }
+    }
+    if (previous) { previous.getTracks().forEach((t) => t.stop()); }
+    const settings = track.getSettings();
+    if (settings.deviceId) { localStorage.setItem(DEVICE_STORE, settings.deviceId); }
+    const channels = settings.channelCount || 1;
+    $('input-info').textContent = (settings.sampleRate ? settings.sampleRate / 1000 + ' kHz · ' : '')
+      + (channels >= 2 ? 'stereo' : 'mono') + ' · echo cancellation, noise suppression and auto gain off';
+    meterInput(stream, channels);
+    await listDevices();
+  }
+
+  async function listDevices() {
+    const select = $('device');
+    const devices = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'audioinput');
+    const chosen = track ? track.getSettings().deviceId : null;
+    select.replaceChildren(...devices.map((d, i) => {
+      const option = document.createElement('option');
+      option.value = d.deviceId;
+      option.textContent = d.label || 'Input ' + (i + 1);
+      option.selected = d.deviceId === chosen;
+      return option;
+    }));
+  }
+
+  $('device').addEventListener('change', () => capture($('device').value));
+  if (navigator.mediaDevices && navigator.mediaDevices.addEventListener) {
+    navigator.mediaDevices.addEventListener('devicechange', () => { if (key) { listDevices().catch(() => {}); } });
+  }
+
+  // ---- Level meter: WebAudio analysers on the local track, never played back (no feedback) --------------------------
+
+  let audioCtx = null;
+  let analysers = [];
+  let meterSource = null;
+  let monoInput = false;
+  const peaks = [0, 0];
+  const peakHoldUntil = [0, 0];
+  let clipUntil = 0;
+
+  function resumeAudio() {
+    try {
+      audioCtx = audioCtx || new AudioContext();
+      if (audioCtx.state === 'suspended') { audioCtx.resume().catch(() => {}); }
+    } catch (e) {
+      audioCtx = null;
+    }
+  }
+  // The meter's AudioContext may start suspended (autoplay policy) until the first click or key.
+  document.addEventListener('pointerdown', resumeAudio);
+  document.addEventListener('keydown', resumeAudio);
+
+  function meterInput(input, channels) {
+    resumeAudio();
+    if (!audioCtx) { return; }
+    if (meterSource) { meterSource.disconnect(); }
+    monoInput = channels < 2;
+    meterSource = audioCtx.createMediaStreamSource(input);
+    const splitter = audioCtx.createChannelSplitter(2);
+    meterSource.connect(splitter);
+    analysers = [0, 1].map((i) => {
+      const a = audioCtx.createAnalyser();
+      a.fftSize = 2048;
+      splitter.connect(a, i);
+      return a;
+    });
+  }
+
+  const samples = new Float32Array(2048);
+  const levels = [0, 0];
+  function toMeter(amplitude) { // dBFS from -60 to 0 onto 0..1
+    const db = 20 * Math.log10(Math.max(amplitude, 1e-6));
+    return Math.min(1, Math.max(0, (db + 60) / 60));
+  }
+
+  function drawMeters(now) {
+    for (let ch = 0; ch < 2; ch++) {
+      const a = analysers[monoInput ? 0 : ch];
+      let peak = 0;
+      if (a) {
+        a.getFloatTimeDomainData(samples);
+        for (let i = 0; i < samples.length; i++) { peak = Math.max(peak, Math.abs(samples[i])); }
+      }
+      if (peak >= 0.99) { clipUntil = now + 1500; }
+      const level = toMeter(peak);
+      levels[ch] = level > levels[ch] ? level : Math.max(level, levels[ch] - 0.012); // fast attack, slow fall
+      if (level >= peaks[ch] || now > peakHoldUntil[ch]) {
+        peaks[ch] = level;
+        peakHoldUntil[ch] = now + 1200;
+      }
+      const side = ch === 0 ? 'l' : 'r';
+      $('fill-' + side).style.clipPath = 'inset(0 ' + ((1 - levels[ch]) * 100).toFixed(1) + '% 0 0)';
+      $('peak-' + side).style.left = (peaks[ch] * 100).toFixed(1) + '%';
+    }
+    $('clip').hidden = now > clipUntil;
+    requestAnimationFrame(drawMeters);
+  }
+  requestAnimationFrame(drawMeters);
+
+  // ---- WHIP --------------------------------------------------------------------------------------------------------
+
+  $('go-live').addEventListener('click', () => {
+    resumeAudio();
+    if (!track) {
+      message('No input yet: allow the microphone and choose an input first.');
+      return;
+    }
+    wanted = true;
+    attempt = 0;
+    everLive = false;
+    message('');
+    holdWakeLock();
+    connect();
+  });
+
+  // End needs two clicks within 3 s: a stray click on stage must not end the show.
+  $('end').addEventListener('click', () => {
+    if (!endTimer) {
+      $('end').textContent = 'Click again to end';
+      $('end').classList.add('armed');
+      endTimer = setTimeout(disarmEnd, END_CONFIRM_MS);
+      return;
+    }
+    disarmEnd();
+    stop();
+    message('The show has ended. Thank you!');
+  });
+
+  function disarmEnd() {
+    clearTimeout(endTimer);
+    endTimer = null;
+    $('end').textContent = 'End';
+    $('end').classList.remove('armed');
+  }
+
+  function stop() {
+    wanted = false;
+    clearTimeout(retryTimer);
+    clearTimeout(graceTimer);
+    if (current) { retire(current); current = null; }
+    retireStale();
+    releaseWakeLock();
+    lastOut = null;
+    setState('offline', 'Not sending');
+  }
+
+  /** Closes a session and ends it on the server (the key is needed for DELETE). */
+  function retire(session) {
+    stale.delete(session);
+    session.pc.close();
+    if (session.url && key) {
+      fetch(session.url, { method: 'DELETE', headers: authHeaders(), keepalive: true }).catch(() => {});
+    }
+  }
+
+  function retireStale() {
+    for (const s of [...stale]) { retire(s); }
+  }
+
+  async function connect() {
+    clearTimeout(retryTimer);
+    clearTimeout(graceTimer);
+    if (current) { stale.add(current); } // still sending until the new session connects
+    const pc = new RTCPeerConnection({ iceServers: [], bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    const transceiver = pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
+    const mine = { pc, sender: transceiver.sender, url: null };
+    current = mine;
+    lastOut = null;
+    setState(everLive ? 'reconnecting' : 'connecting', everLive ? 'Trying a new connection' : 'Opening the connection');
+    pc.onconnectionstatechange = () => { if (current === mine) { onConnectionState(pc.connectionState); } };
+    try {
+      await pc.setLocalDescription(await pc.createOffer());
+      await iceGatheringDone(pc, 1500); // no trickle ICE: the offer carries our candidates
+      const offer = pc.localDescription.sdp;
+      const response = await fetch(show.whip, {
+        method: 'POST',
+        headers: Object.assign({ 'Content-Type': 'application/sdp' }, authHeaders()),
+        body: offer,
+      });
+      const body = await response.text();
+      const location = response.headers.get('Location');
+      if (response.status === 201 && location) { mine.url = new URL(location, window.location.href).href; }
+      if (current !== mine) { // ended or superseded meanwhile
+        retire(mine);
+        return;
+      }
+      if (response.status === 401) {
+        lock('The server refused the performer key. Enter it again.');
+        return;
+      }
+      if (response.status === 404) {
+        stop();
+        message("This show doesn't exist on the server any more.");
+        return;
+      }
+      if (response.status !== 201) {
+        throw new Error('the server said ' + response.status + ': ' + body.trim());
+      }
+      localSdp = offer;
+      remoteSdp = body;
+      // The answer carries stereo=1 and maxaveragebitrate for Opus; the encoding cap below matches the show's bit rate.
+      await pc.setRemoteDescription({ type: 'answer', sdp: body });
+      await capBitrate(mine.sender);
+      graceTimer = setTimeout(() => {
+        if (current === mine && pc.connectionState !== 'connected') { retry('The connection did not open in time.'); }
+      }, CONNECT_TIMEOUT_MS);
+    } catch (err) {
+      if (current === mine) {
+        console.warn('Encore: going live failed:', err);
+        retry(err.message);
+      }
+    }
+  }
+
+  async function capBitrate(sender) {
+    if (!show.bitrate) { return; }
+    try {
+      const params = sender.getParameters();
+      if (!params.encodings || params.encodings.length === 0) { return; }
+      params.encodings[0].maxBitrate = show.bitrate;
+      await sender.setParameters(params);
+    } catch (e) {
+      console.warn('Encore: could not cap the bit rate:', e);
+    }
+  }
+
+  function iceGatheringDone(peer, timeoutMs) {
+    if (peer.iceGatheringState === 'complete') { return Promise.resolve(); }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      function done() {
+        clearTimeout(timer);
+        peer.removeEventListener('icegatheringstatechange', check);
+        resolve();
+      }
+      function check() { if (peer.iceGatheringState === 'complete') { done(); } }
+      peer.addEventListener('icegatheringstatechange', check);
+    });
+  }
+
+  function onConnectionState(s) {
+    if (!wanted) { return; }
+    if (s === 'connected') {
+      attempt = 0;
+      everLive = true;
+      clearTimeout(graceTimer);
+      retireStale(); // newest wins: the server drops the old session too, the DELETE is for tidiness
+      message('');
+      setState('live', 'Sending to the server');
+    } else if (s === 'disconnected') {
+      // ICE may come back by itself; if not, a new WHIP session.
+      setState('reconnecting', 'The network dropped. Waiting for it…');
+      clearTimeout(graceTimer);
+      graceTimer = setTimeout(() => retry('The connection did not come back.'), DISCONNECTED_GRACE_MS);
+    } else if (s === 'failed') {
+      retry('The connection failed.');
+    }
+  }
+
+  // A new WHIP session after a backoff (0.5 s, 1 s, 2 s … 10 s, with jitter). The failed one is ended right away.
+  function retry(why) {
+    if (!wanted) { return; }
+    clearTimeout(retryTimer);
+    clearTimeout(graceTimer);
+    if (current) { retire(current); current = null; }
+    retireStale();
+    attempt++;
+    const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** (attempt - 1)) * (0.8 + 0.4 * Math.random());
+    setState('reconnecting', (why ? why + ' ' : '') + 'Retrying in ' + Math.ceil(delay / 1000) + ' s (attempt ' + attempt + ')');
+    retryTimer = setTimeout(connect, delay);
+  }
+
+  // A new network (Wi-Fi change, back online): the old ICE path is likely gone. Make a new session before ending the old.
+  function networkChanged() {
+    if (wanted) {
+      attempt = 0;
+      connect();
+    }
+  }
+  window.addEventListener('online', networkChanged);
+  if (navigator.connection && navigator.connection.addEventListener) {
+    navigator.connection.addEventListener('change', networkChanged);
+  }
+
+  // ---- Keep the laptop awake and the show running -----------------------------------------------------------------
+
+  async function holdWakeLock() {
+    try {
+      if (navigator.wakeLock && !wakeLock) {
+        wakeLock = await navigator.wakeLock.request('screen');
+        wakeLock.addEventListener('release', () => { wakeLock = null; });
+      }
+    } catch (e) { /* not granted: the figures still update */ }
+  }
+
+  function releaseWakeLock() {
+    if (wakeLock) { wakeLock.release().catch(() => {}); wakeLock = null; }
+  }
+
+  document.addEventListener('visibilitychange', () => {
+    if (wanted && document.visibilityState === 'visible') { holdWakeLock(); }
+  });
+  window.addEventListener('beforeunload', (e) => {
+    if (wanted) { e.preventDefault(); e.returnValue = ''; }
+  });
+  window.addEventListener('pagehide', () => {
+    if (current) { retire(current); }
+    retireStale();
+  });
+
+  // ---- Figures: the server's view every second, and our own getStats ----------------------------------------------
+
+  async function ownStats() {
+    const out = { bytesSent: 0, packetsSent: 0, loss: null, rttMs: null, timestamp: 0 };
+    if (!current) { return out; }
+    const report = await current.pc.getStats();
+    report.forEach((r) => {
+      if (r.type === 'outbound-rtp' && r.kind === 'audio') {
+        out.bytesSent = r.bytesSent || 0;
+        out.packetsSent = r.packetsSent || 0;
+        out.timestamp = r.timestamp;
+      } else if (r.type === 'remote-inbound-rtp' && r.kind === 'audio') {
+        if (typeof r.fractionLost === 'number') { out.loss = r.fractionLost; }
+        if (typeof r.roundTripTime === 'number') { out.rttMs = r.roundTripTime * 1000; }
+      }
+    });
+    return out;
+  }
+
+  async function serverStatus() {
+    const r = await fetch(show.status, { headers: authHeaders(), cache: 'no-store' });
+    if (r.status === 401) {
+      lock('The server no longer accepts this key. Enter it again.');
+      return null;
+    }
+    return r.ok ? r.json() : null;
+  }
+
+  const kbps = (bitsPerSecond) => (bitsPerSecond / 1000).toFixed(0) + ' kbps';
+  const percent = (fraction) => (fraction * 100).toFixed(fraction > 0 && fraction < 0.1 ? 1 : 0) + ' %';
+
+  async function refresh() {
+    if (!key) { return; }
+    const [server, own] = await Promise.all([serverStatus().catch(() => null), ownStats().catch(() => null)]);
+    if (own) {
+      if (lastOut && own.timestamp > lastOut.timestamp && own.bytesSent >= lastOut.bytesSent) {
+        figures.bitrate = 8 * (own.bytesSent - lastOut.bytesSent) / ((own.timestamp - lastOut.timestamp) / 1000);
+      } else if (!current) {
+        figures.bitrate = 0;
+      }
+      lastOut = own.timestamp ? own : lastOut;
+      figures.bytesSent = own.bytesSent;
+      figures.packetsSent = own.packetsSent;
+      figures.loss = own.loss;
+      figures.rttMs = own.rttMs;
+    }
+    figures.server = server;
+    $('out-bitrate').textContent = current ? kbps(figures.bitrate) : '—';
+    $('rtt').textContent = figures.rttMs === null ? '—' : figures.rttMs.toFixed(0) + ' ms';
+    if (server) {
+      $('listeners').textContent = String(server.listeners);
+      $('in-bitrate').textContent = server.performerOnline ? kbps(server.inBitrate) : 'nothing';
+      const loss = figures.loss !== null ? figures.loss : server.performerLoss;
+      $('loss').textContent = server.performerOnline || figures.loss !== null ? percent(loss) : '—';
+      $('jitter').textContent = server.performerOnline ? server.performerJitterMs.toFixed(1) + ' ms' : '—';
+      $('listener-loss').textContent = server.listeners > 0 ? percent(server.listenerLoss) : '—';
+      if (state === 'live') {
+        $('state-detail').textContent = server.performerOnline
+          ? 'The server hears you · ' + server.listeners + (server.listeners === 1 ? ' listener' : ' listeners')
+          : 'Connected, waiting for audio to arrive';
+      } else if (!wanted && server.performerOnline && server.ingest && server.ingest !== 'whip') {
+        $('state-detail').textContent = 'Another source is live (' + server.ingest + ')';
+      }
+    }
+  }
+  setInterval(() => { refresh().catch(() => {}); }, 1000);
+
+  // For tests and the curious: the publishing state, the sender's counters, the capture's constraints and settings.
+  window.encorePerformer = async () => {
+    const own = await ownStats().catch(() => null);
+    return {
+      state,
+      bytesSent: own ? own.bytesSent : 0,
+      packetsSent: own ? own.packetsSent : 0,
+      requested,
+      constraints: track ? track.getConstraints() : null,
+      settings: track ? track.getSettings() : null,
+      localSdp,
+      remoteSdp,
+      server: figures.server,
+    };
+  };
+
+  // ---- Start -------------------------------------------------------------------------------------------------------
+
+  setState('offline', 'Not sending');
+  const saved = localStorage.getItem(KEY_STORE);
+  if (saved) {
+    unlock(saved, true);
+  } else {
+    lock('');
+  }
+})();
