@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * {@code Authorization: Bearer} header or a Telegram URL button as is. {@code payload} and {@code tag} are base64url
  * without padding (<a href="https://www.rfc-editor.org/rfc/rfc4648#section-5">RFC 4648 §5</a>), in canonical form only
  * (a string that decodes but does not re-encode to itself is refused). A token is 54 characters for a 7-character show
- * id without subject, and at most 186 characters (40-character show id, 64-character subject); anything over
+ * id without subject, and at most 184 characters (40-character show id, 64-character subject); anything over
  * {@value #MAX_CHARS} characters is refused before any other work.
  *
  * <h2>Payload (version 1), big-endian</h2>

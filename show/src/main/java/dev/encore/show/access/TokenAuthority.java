@@ -190,7 +190,7 @@ public final class TokenAuthority {
         return ttl;
     }
 
-    private byte[] tag(String signedText) {
+    byte[] tag(String signedText) {
         try {
             Mac mac = Mac.getInstance(HMAC);
             mac.init(key);
