@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
  *
  * <h2>Text form (version 1)</h2>
  * <pre>
- *   v1.&lt;payload&gt;.&lt;tag&gt;        e.g. v1.AQBGkz8xZ2j5KhMHcm9vZnRvcAA.tO4d1B2c0Wm8sS8hY4nQeA
+ *   v1.&lt;payload&gt;.&lt;tag&gt;
+ *   e.g. v1.AQAJB8P_d95oPOmAB3Jvb2Z0b3AA.DvdTzpZzRyOdQ8zQ52FdrA  (rooftop, general, no subject)
+ *        v1.AQEB19mE4LxoPOmAB3Jvb2Z0b3AMdGc6MTIzNDU2Nzg5.agPf1danaIXrJJoWMuRIaQ  (rooftop, vip, tg:123456789)
  * </pre>
  * One line of URL-safe characters ({@code A-Z a-z 0-9 - _ .}), no padding, so it fits in a query parameter, an
  * {@code Authorization: Bearer} header or a Telegram URL button as is. {@code payload} and {@code tag} are base64url
