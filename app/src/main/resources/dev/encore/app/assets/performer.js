@@ -46,6 +46,8 @@
     $('state-detail').textContent = detail;
     $('go-live').hidden = wanted;
     $('end').hidden = !wanted;
+    $('go-hint').textContent = wanted ? 'End takes two clicks, so a bump on stage does not stop the show.'
+      : 'Listeners hear you the moment you go live.';
     document.title = (next === 'live' ? '● LIVE · ' : '') + 'Performer · ' + show.title + ' · Encore';
   }
 
@@ -462,12 +464,13 @@
   // ---- Figures: the server's view every second, and our own getStats ----------------------------------------------
 
   async function ownStats() {
-    const out = { bytesSent: 0, packetsSent: 0, loss: null, rttMs: null, timestamp: 0 };
+    const out = { bytesSent: 0, headerBytesSent: 0, packetsSent: 0, loss: null, rttMs: null, timestamp: 0 };
     if (!current) { return out; }
     const report = await current.pc.getStats();
     report.forEach((r) => {
       if (r.type === 'outbound-rtp' && r.kind === 'audio') {
         out.bytesSent = r.bytesSent || 0;
+        out.headerBytesSent = r.headerBytesSent || 0;
         out.packetsSent = r.packetsSent || 0;
         out.timestamp = r.timestamp;
       } else if (r.type === 'remote-inbound-rtp' && r.kind === 'audio') {
@@ -494,12 +497,13 @@
     if (!key) { return; }
     const [server, own] = await Promise.all([serverStatus().catch(() => null), ownStats().catch(() => null)]);
     if (own) {
-      if (lastOut && own.timestamp > lastOut.timestamp && own.bytesSent >= lastOut.bytesSent) {
-        figures.bitrate = 8 * (own.bytesSent - lastOut.bytesSent) / ((own.timestamp - lastOut.timestamp) / 1000);
+      const sent = own.bytesSent + own.headerBytesSent; // RTP payload and headers, as the server counts what it receives
+      if (lastOut && own.timestamp > lastOut.timestamp && sent >= lastOut.sent) {
+        figures.bitrate = 8 * (sent - lastOut.sent) / ((own.timestamp - lastOut.timestamp) / 1000);
       } else if (!current) {
         figures.bitrate = 0;
       }
-      lastOut = own.timestamp ? own : lastOut;
+      lastOut = own.timestamp ? { timestamp: own.timestamp, sent } : lastOut;
       figures.bytesSent = own.bytesSent;
       figures.packetsSent = own.packetsSent;
       figures.loss = own.loss;
