@@ -193,11 +193,19 @@
 
   function resumeAudio() {
     try {
-      audioCtx = audioCtx || new AudioContext();
+      if (!audioCtx) {
+        audioCtx = new AudioContext();
+        audioCtx.addEventListener('statechange', showMeterHint);
+      }
       if (audioCtx.state === 'suspended') { audioCtx.resume().catch(() => {}); }
     } catch (e) {
       audioCtx = null;
     }
+    showMeterHint();
+  }
+
+  function showMeterHint() {
+    $('meter-hint').hidden = !audioCtx || audioCtx.state !== 'suspended';
   }
   // The meter's AudioContext may start suspended (autoplay policy) until the first click or key.
   document.addEventListener('pointerdown', resumeAudio);
@@ -543,6 +551,7 @@
       localSdp,
       remoteSdp,
       server: figures.server,
+      meterLevels: levels.slice(),
     };
   };
 
