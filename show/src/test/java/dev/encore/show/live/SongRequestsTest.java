@@ -4,6 +4,7 @@ import static dev.encore.show.live.Shows.T0;
 import static dev.encore.show.live.Shows.at;
 import static dev.encore.show.live.Shows.refused;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -182,10 +183,10 @@ class SongRequestsTest {
         ShowState x = s.snapshot("x");
         assertThat(x.queue()).extracting(ShowState.QueuedRequest::rank, ShowState.QueuedRequest::title,
                 ShowState.QueuedRequest::votes, ShowState.QueuedRequest::votedByMe).containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(1, "Two", 3, true),
-                        org.assertj.core.groups.Tuple.tuple(2, "Three", 3, true),
-                        org.assertj.core.groups.Tuple.tuple(3, "Four", 2, true),
-                        org.assertj.core.groups.Tuple.tuple(4, "One", 1, false));
+                        tuple(1, "Two", 3, true),
+                        tuple(2, "Three", 3, true),
+                        tuple(3, "Four", 2, true),
+                        tuple(4, "One", 1, false));
         assertThat(x.myRequests()).extracting(ShowState.MyRequest::requestId).containsExactly(2, 3, 4);
 
         s.upvote("z", 1, at(8));
