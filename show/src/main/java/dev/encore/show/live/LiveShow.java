@@ -197,9 +197,13 @@ public final class LiveShow {
         });
     }
 
-    /** A listener upvotes an open request. */
+    /** A listener upvotes an open request (not once the set has ended). */
     public List<ShowEvent> upvote(String listenerId, int requestId, Instant now) {
-        return run(now, t -> List.of(requests.upvote(Text.listenerId(listenerId), requestId, t)));
+        return run(now, t -> {
+            String id = Text.listenerId(listenerId);
+            setList.requireNotEnded();
+            return List.of(requests.upvote(id, requestId, t));
+        });
     }
 
     /** The performer accepts an open request: it joins the end of the set list. */

@@ -1,6 +1,5 @@
 package dev.encore.show.live;
 
-import static dev.encore.show.live.Shows.T0;
 import static dev.encore.show.live.Shows.at;
 import static dev.encore.show.live.Shows.refused;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -216,12 +215,13 @@ class SongRequestsTest {
         show.endSet(at(3));
         refused(() -> show.submitRequest("b", "Let It Be", at(4)), Refusal.SET_ENDED);
         refused(() -> show.acceptRequest(1, at(4)), Refusal.SET_ENDED);
+        refused(() -> show.upvote("b", 1, at(4)), Refusal.SET_ENDED);
+        refused(() -> show.submitRequest("b", "hey jude", at(4)), Refusal.SET_ENDED);
         assertThat(show.dismissRequest(1, at(4))).hasSize(1);
     }
 
     @Test
     void requestsBeforeTheSetStartsAreFine() {
-        assertThat(T0).isBefore(at(1));
         show.submitRequest("a", "Hey Jude", at(1));
         show.acceptRequest(1, at(2));
         assertThat(show.publicSnapshot().phase()).isEqualTo(SetPhase.NOT_STARTED);
