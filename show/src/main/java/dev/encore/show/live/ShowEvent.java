@@ -1,0 +1,162 @@
+package dev.encore.show.live;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Something that happened in a show run. Every change of a {@link LiveShow} is one of these, and the show changes only by
+ * applying them, so the list of events a show produced is its complete history: {@link LiveShow#replay} rebuilds the same
+ * show from it. Times never go backwards along one show's events.
+ *
+ * <p>Events carry listener ids and votes: they are for the server (database, bot, channel), not for broadcasting as they
+ * are. Ids ({@code requestId}, {@code pollId}) count from 1 within a show; set-list indexes count from 0.
+ */
+public sealed interface ShowEvent {
+
+    /** When it happened. */
+    Instant at();
+
+    /** The show run began with these planned songs (always the first event). */
+    record ShowOpened(Instant at, String showId, List<String> songs) implements ShowEvent {
+        public ShowOpened {
+            requireNonNull(at, "at");
+            requireNonNull(showId, "showId");
+            songs = List.copyOf(songs);
+        }
+    }
+
+    record SetStarted(Instant at) implements ShowEvent {
+        public SetStarted {
+            requireNonNull(at, "at");
+        }
+    }
+
+    /** The song at {@code index} of the set list is now playing. */
+    record SongStarted(Instant at, int index, String title) implements ShowEvent {
+        public SongStarted {
+            requireNonNull(at, "at");
+            requireNonNull(title, "title");
+        }
+    }
+
+    /** A song joined the end of the set list: an accepted request ({@code requestId > 0}) or the performer's own (0). */
+    record SongAdded(Instant at, int index, String title, int requestId) implements ShowEvent {
+        public SongAdded {
+            requireNonNull(at, "at");
+            requireNonNull(title, "title");
+        }
+    }
+
+    record SetEnded(Instant at) implements ShowEvent {
+        public SetEnded {
+            requireNonNull(at, "at");
+        }
+    }
+
+    /** A listener asked for a song nobody had asked for yet; it counts as the request's first vote. */
+    record RequestSubmitted(Instant at, int requestId, String listenerId, String title) implements ShowEvent {
+        public RequestSubmitted {
+            requireNonNull(at, "at");
+            requireNonNull(listenerId, "listenerId");
+            requireNonNull(title, "title");
+        }
+    }
+
+    /** A listener voted for an open request (by upvoting it or by asking for the same song); {@code votes} is the new count. */
+    record RequestUpvoted(Instant at, int requestId, String listenerId, int votes) implements ShowEvent {
+        public RequestUpvoted {
+            requireNonNull(at, "at");
+            requireNonNull(listenerId, "listenerId");
+        }
+    }
+
+    /** The performer accepted a request; a {@link SongAdded} follows. */
+    record RequestAccepted(Instant at, int requestId, String title) implements ShowEvent {
+        public RequestAccepted {
+            requireNonNull(at, "at");
+            requireNonNull(title, "title");
+        }
+    }
+
+    record RequestPlayed(Instant at, int requestId) implements ShowEvent {
+        public RequestPlayed {
+            requireNonNull(at, "at");
+        }
+    }
+
+    record RequestDismissed(Instant at, int requestId) implements ShowEvent {
+        public RequestDismissed {
+            requireNonNull(at, "at");
+        }
+    }
+
+    /** A poll opened; {@code closesAt} is null when it has no time limit. */
+    record PollOpened(Instant at, int pollId, String question, List<String> options, Instant closesAt) implements ShowEvent {
+        public PollOpened {
+            requireNonNull(at, "at");
+            requireNonNull(question, "question");
+            options = List.copyOf(options);
+        }
+    }
+
+    /** A listener voted for option {@code option} (from 0); {@code previousOption} is -1 for a first vote. */
+    record VoteCast(Instant at, int pollId, String listenerId, int option, int previousOption) implements ShowEvent {
+        public VoteCast {
+            requireNonNull(at, "at");
+            requireNonNull(listenerId, "listenerId");
+        }
+    }
+
+    /** A poll closed with these votes per option; for a time limit, {@code at} is the moment the limit passed. */
+    record PollClosed(Instant at, int pollId, List<Integer> tally, PollCloseReason reason) implements ShowEvent {
+        public PollClosed {
+            requireNonNull(at, "at");
+            tally = List.copyOf(tally);
+            requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * The reactions counted in the second that starts at {@code second}, emitted once that second is over
+     * ({@code at} = {@code second} + 1 s). Seconds without reactions have no burst.
+     */
+    record ReactionBurst(Instant at, Instant second, Map<ReactionKind, Integer> counts) implements ShowEvent {
+        public ReactionBurst {
+            requireNonNull(at, "at");
+            requireNonNull(second, "second");
+            counts = Map.copyOf(counts);
+        }
+
+        public int total() {
+            int total = 0;
+            for (int n : counts.values()) {
+                total += n;
+            }
+            return total;
+        }
+    }
+
+    record ListenerConnected(Instant at, String listenerId, Tier tier) implements ShowEvent {
+        public ListenerConnected {
+            requireNonNull(at, "at");
+            requireNonNull(listenerId, "listenerId");
+            requireNonNull(tier, "tier");
+        }
+    }
+
+    record ListenerDisconnected(Instant at, String listenerId) implements ShowEvent {
+        public ListenerDisconnected {
+            requireNonNull(at, "at");
+            requireNonNull(listenerId, "listenerId");
+        }
+    }
+
+    record PerformerPresence(Instant at, boolean online) implements ShowEvent {
+        public PerformerPresence {
+            requireNonNull(at, "at");
+        }
+    }
+}
