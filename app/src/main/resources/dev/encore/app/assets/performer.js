@@ -552,6 +552,8 @@
       remoteSdp,
       server: figures.server,
       meterLevels: levels.slice(),
+      session: current ? current.url : null,
+      attempt,
     };
   };
 
