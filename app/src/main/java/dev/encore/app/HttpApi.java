@@ -192,7 +192,8 @@ final class HttpApi {
 
     /**
      * WHIP publish (https://www.rfc-editor.org/rfc/rfc9725#section-4.2): the show, then the performer key, then the offer;
-     * nothing reaches the media server before the key matched.
+     * nothing reaches the media server before the key matched. An unknown show is a 404 even without a key: show ids are
+     * public anyway (every listener link carries one, and {@code /l/{show}} answers 404 for unknown ones).
      */
     private FullHttpResponse whipPublish(FullHttpRequest request, Map<String, String> params) throws HttpError {
         ShowConfig show = show(params);
