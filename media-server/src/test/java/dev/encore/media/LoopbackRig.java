@@ -50,8 +50,18 @@ final class LoopbackRig implements AutoCloseable {
     record Exchange(String offerSdp, String answerSdp) {
         /** The {@code a=ice-ufrag} of the offer (the client's) or the answer (the server's). */
         static String ufrag(String sdp) {
-            return sdp.lines().filter(l -> l.startsWith("a=ice-ufrag:")).map(l -> l.substring("a=ice-ufrag:".length()).trim())
-                    .findFirst().orElseThrow(() -> new AssertionError("no a=ice-ufrag in:\n" + sdp));
+            return attribute(sdp, "ice-ufrag");
+        }
+
+        /** The {@code a=ice-pwd} of the offer (the client's) or the answer (the server's). */
+        static String pwd(String sdp) {
+            return attribute(sdp, "ice-pwd");
+        }
+
+        private static String attribute(String sdp, String name) {
+            String prefix = "a=" + name + ":";
+            return sdp.lines().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length()).trim())
+                    .findFirst().orElseThrow(() -> new AssertionError("no " + prefix + " in the SDP"));
         }
     }
 
@@ -109,6 +119,17 @@ final class LoopbackRig implements AutoCloseable {
     /** A counter's value with one label, e.g. {@code counter("encore_dropped_packets", "reason", "srtp_auth")}; 0 if absent. */
     double counter(String name, String label, String value) {
         return counterValues(name, label).getOrDefault(value, 0.0);
+    }
+
+    /** The sum of a counter's data points (e.g. an unlabelled counter's value); 0 if absent. */
+    double counter(String name) {
+        double sum = 0;
+        for (MetricSnapshot snapshot : server.metrics().scrape()) {
+            if (snapshot.getMetadata().getName().equals(name) && snapshot instanceof CounterSnapshot counter) {
+                sum += counter.getDataPoints().stream().mapToDouble(CounterSnapshot.CounterDataPointSnapshot::getValue).sum();
+            }
+        }
+        return sum;
     }
 
     /** A labelled counter's values by label value (the registry's current snapshot). */
