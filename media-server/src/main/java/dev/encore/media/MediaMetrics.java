@@ -76,7 +76,7 @@ final class MediaMetrics {
                 .help("Listeners removed after 30 s without a valid consent check (RFC 7675)").register(registry);
         setupTimeouts = Counter.builder().name("encore_media_setup_timeouts")
                 .help("Sessions removed because ICE and DTLS did not complete in time").register(registry);
-        whipCreated = Counter.builder().name("encore_media_whip_sessions_created")
+        whipCreated = Counter.builder().name("encore_media_whip_sessions_opened")
                 .help("WHIP publisher sessions created").register(registry);
         whipReplaced = Counter.builder().name("encore_media_whip_sessions_replaced")
                 .help("WHIP publisher sessions closed because a newer publisher of the same show connected").register(registry);
