@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Every peer session (WHEP listeners, WHIP publishers), findable by session id, by our ufrag (STUN USERNAME) and by authenticated remote address
- * (DTLS, SRTCP). Shared by all media channels, since the kernel spreads peers over the {@code SO_REUSEPORT} sockets.
+ * Every peer session (WHEP listeners, WHIP publishers), findable by session id, by our ufrag (STUN USERNAME) and by
+ * authenticated remote address (DTLS, SRTP, SRTCP). Shared by all media channels, since the kernel spreads peers over
+ * the {@code SO_REUSEPORT} sockets.
  *
  * <p>Thread-safe (concurrent maps).
  */

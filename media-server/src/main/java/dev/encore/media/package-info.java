@@ -23,7 +23,8 @@
  *       read RTCP, and serve the fan-out of the listeners whose nomination arrived on their channel.</li>
  *   <li>DTLS pool ({@code encore-dtls-N}, 2 × cores, bounded queue, 10 s timeout): BouncyCastle's blocking handshakes.</li>
  *   <li>Callers: {@link dev.encore.media.Router#feed} from the app's performer thread, {@link dev.encore.media.WhepService}
- *       and {@link dev.encore.media.WhipService} from HTTP threads. Shared tables are concurrent maps; each stateful class says which thread owns what.</li>
+ *       and {@link dev.encore.media.WhipService} from HTTP threads. Shared tables are concurrent maps; each stateful class
+ *       says which thread owns what.</li>
  * </ul>
  */
 package dev.encore.media;
