@@ -1,5 +1,10 @@
 package dev.encore.app;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.ConsoleAppender;
 import dev.encore.show.access.JoinToken;
 import dev.encore.show.access.ServerSecret;
 import dev.encore.show.access.Tier;
@@ -9,7 +14,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -61,6 +68,7 @@ final class TokenCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        logToStderr();
         try {
             Tier parsedTier = Tier.parse(tier);
             Duration parsedTtl = TokenAuthority.parseTtl(ttl);
@@ -75,6 +83,25 @@ final class TokenCommand implements Callable<Integer> {
             err.println("encore token: " + e.getMessage());
             err.flush();
             return Main.EXIT_USAGE;
+        }
+    }
+
+    /**
+     * Scripts capture this command's standard output, so log lines (such as "created a new server secret") go to standard
+     * error instead: every console appender writing to {@code System.out} is switched to {@code System.err}.
+     */
+    static void logToStderr() {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return;
+        }
+        for (Logger logger : context.getLoggerList()) {
+            for (Iterator<Appender<ILoggingEvent>> it = logger.iteratorForAppenders(); it.hasNext(); ) {
+                if (it.next() instanceof ConsoleAppender<ILoggingEvent> console && "System.out".equals(console.getTarget())) {
+                    console.stop();
+                    console.setTarget("System.err");
+                    console.start();
+                }
+            }
         }
     }
 }

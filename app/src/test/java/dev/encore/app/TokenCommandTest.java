@@ -7,7 +7,10 @@ import dev.encore.show.access.ServerSecret;
 import dev.encore.show.access.Tier;
 import dev.encore.show.access.TokenAuthority;
 import dev.encore.show.access.TokenException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,6 +69,22 @@ class TokenCommandTest {
         // the default ttl is 4h
         assertThat(Duration.between(Instant.now(), verified.expiresAt())).isBetween(Duration.ofMinutes(239), Duration.ofHours(4));
         assertThat(Files.exists(dir.resolve("data").resolve(ServerSecret.FILE_NAME))).isTrue();
+    }
+
+    @Test
+    void logLinesNeverReachStandardOutput() throws Exception {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            // a fresh data directory: ServerSecret logs that it created the secret
+            assertThat(run("token", "--show", "rooftop", "--data-dir", dir.resolve("fresh").toString())).isZero();
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(Files.exists(dir.resolve("fresh").resolve(ServerSecret.FILE_NAME))).isTrue();
+        assertThat(captured.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(out.toString()).matches("v1\\.\\S+\\R");
     }
 
     @Test
