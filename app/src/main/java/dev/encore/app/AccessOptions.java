@@ -1,5 +1,7 @@
 package dev.encore.app;
 
+import dev.encore.show.AccessMode;
+import dev.encore.show.ShowConfig;
 import dev.encore.show.access.ServerSecret;
 import java.io.IOException;
 import java.net.URI;
@@ -119,6 +121,12 @@ final class AccessOptions {
     /** The listener link for a token: {@code <base>/l/<show>?t=<token>} (a token is URL-safe as it is). */
     static String listenerLink(String baseUrl, String showId, String token) {
         return baseUrl + "/l/" + showId + "?t=" + token;
+    }
+
+    /** For the links {@code serve} prints: how listeners of a token show get theirs; empty for an open show. */
+    static String tokenHint(ShowConfig show) {
+        return show.access() == AccessMode.TOKEN ? "  (token show: personal links from ./encore token --show " + show.id()
+                + " --link)" : "";
     }
 
     private static String clip(String text) {

@@ -3,6 +3,8 @@ package dev.encore.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.encore.show.AccessMode;
+import dev.encore.show.ShowConfig;
 import dev.encore.show.access.ServerSecret;
 import dev.encore.show.access.Tier;
 import dev.encore.show.access.TokenAuthority;
@@ -18,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -190,10 +193,32 @@ class TokenCommandTest {
         assertThat(out.toString()).isEmpty();
     }
 
+    @Test
+    void demoAndServeStopAtABadSecretSourceOrPublicUrl() {
+        assertThat(run("demo", "--http-port", "0", "--media-port", "0", "--bind", "127.0.0.1", "--secret-file",
+                dir.resolve("missing.txt").toString())).isEqualTo(Main.EXIT_USAGE);
+        assertThat(err.toString()).isEqualTo("encore: --secret-file " + dir.resolve("missing.txt")
+                + ": no such file (expected: a file holding the secret)\n");
+        err.getBuffer().setLength(0);
+        assertThat(run("demo", "--http-port", "0", "--media-port", "0", "--bind", "127.0.0.1", "--data-dir", dataDir(),
+                "--public-url", "live.example.org")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(err.toString()).startsWith("encore: --public-url: 'live.example.org' is not usable (expected: an http");
+        assertThat(Files.exists(dir.resolve("data"))).as("nothing started, nothing written").isFalse();
+    }
+
+    @Test
+    void tokenShowsGetAHintWhereTheirLinksComeFrom() {
+        ShowConfig open = DemoShow.config();
+        assertThat(AccessOptions.tokenHint(open)).isEmpty();
+        ShowConfig token = new ShowConfig(null, "rooftop", "R", null,
+                AccessMode.TOKEN, open.audio(), null);
+        assertThat(AccessOptions.tokenHint(token)).isEqualTo("  (token show: personal links from ./encore token --show rooftop --link)");
+    }
+
     private void assertRefused(String what, String message, String... args) {
         out.getBuffer().setLength(0);
         err.getBuffer().setLength(0);
-        String[] withDir = java.util.Arrays.copyOf(args, args.length + 2);
+        String[] withDir = Arrays.copyOf(args, args.length + 2);
         withDir[args.length] = "--data-dir";
         withDir[args.length + 1] = dataDir();
         assertThat(runWith(Map.of(), withDir)).as(what).isEqualTo(Main.EXIT_USAGE);
