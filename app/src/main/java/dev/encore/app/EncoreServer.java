@@ -7,6 +7,7 @@ import dev.encore.media.MediaServerConfig;
 import dev.encore.media.Router;
 import dev.encore.media.WhepService;
 import dev.encore.show.ShowConfig;
+import dev.encore.show.access.ServerSecret;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,18 +58,37 @@ public final class EncoreServer implements AutoCloseable {
     private final List<ShowConfig> shows;
     private final MediaServer media;
     private final HttpServer http;
+    private final String publicUrl;
     private volatile boolean closed;
 
-    private EncoreServer(Options options, List<ShowConfig> shows, MediaServer media, HttpServer http) {
+    private EncoreServer(Options options, List<ShowConfig> shows, MediaServer media, HttpServer http, String publicUrl) {
         this.options = options;
         this.shows = shows;
         this.media = media;
         this.http = http;
+        this.publicUrl = publicUrl;
     }
 
-    /** Starts the media server, adds every show, then starts HTTP. On failure, whatever started is closed again. */
+    /**
+     * {@link #start(Options, List, ServerSecret, String)} with the secret of the data directory (a throw-away one without
+     * a data directory) and no public URL.
+     */
     public static EncoreServer start(Options options, List<ShowConfig> shows) throws InterruptedException, IOException {
         requireNonNull(options, "options");
+        ServerSecret secret = options.dataDir() == null ? AccessOptions.ephemeralSecret() : ServerSecret.load(null, options.dataDir());
+        return start(options, shows, secret, null);
+    }
+
+    /**
+     * Starts the media server, adds every show, then starts HTTP. On failure, whatever started is closed again.
+     *
+     * @param secret the server secret join tokens are checked (and minted) with
+     * @param publicUrl the address listeners open (links start with it), or null for {@link #baseUrl}'s local default
+     */
+    public static EncoreServer start(Options options, List<ShowConfig> shows, ServerSecret secret, String publicUrl)
+            throws InterruptedException, IOException {
+        requireNonNull(options, "options");
+        requireNonNull(secret, "secret");
         List<ShowConfig> showList = List.copyOf(requireNonNull(shows, "shows"));
         if (showList.isEmpty()) {
             throw new IllegalArgumentException("shows: none (expected: at least one show)");
@@ -81,9 +102,11 @@ public final class EncoreServer implements AutoCloseable {
             for (ShowConfig show : showList) {
                 media.addShow(show);
             }
-            HttpApi api = new HttpApi(showList, new MediaServerBackend(media));
+            AtomicReference<EncoreServer> started = new AtomicReference<>();
+            HttpApi api = new HttpApi(showList, new MediaServerBackend(media), secret, () -> started.get().baseUrl());
             HttpServer http = HttpServer.start(options.bindHost(), options.httpPort(), api);
-            EncoreServer server = new EncoreServer(options, showList, media, http);
+            EncoreServer server = new EncoreServer(options, showList, media, http, publicUrl);
+            started.set(server);
             LOG.info("Encore is up: HTTP on {}, media (UDP) on {}, {} show(s)", http.localAddress(), media.localAddress(),
                     showList.size());
             return server;
@@ -113,8 +136,11 @@ public final class EncoreServer implements AutoCloseable {
         return http.localAddress().getPort();
     }
 
-    /** The base URL a person on this machine opens, e.g. {@code http://localhost:8080}. */
+    /** The public URL when one was given, else the base URL a person on this machine opens, e.g. {@code http://localhost:8080}. */
     public String baseUrl() {
+        if (publicUrl != null) {
+            return publicUrl;
+        }
         String host = options.bindHost();
         boolean local = host.equals("0.0.0.0") || host.equals("::") || host.equals("127.0.0.1") || host.equals("localhost");
         return "http://" + (local ? "localhost" : host) + ":" + httpPort();
