@@ -275,8 +275,8 @@ final class ShowLoop implements ShowEventListener {
 
     private Map<String, Object> apply(Role role, ClientMessage m, Instant now) throws ProtocolException {
         if (m.performerOnly() && !role.performer()) {
-            throw new ProtocolException(null, "forbidden", typeOf(m) + ": for the performer only (expected: a listener"
-                    + " message: request, upvote, vote, react)");
+            ServerMessage.Error refusal = ShowSocket.forbidden(null, m);
+            throw new ProtocolException(null, refusal.code(), refusal.reason());
         }
         if (!m.performerOnly() && role.performer()) {
             throw new ProtocolException(null, "forbidden", typeOf(m) + ": for listeners only (expected: a performer"

@@ -142,8 +142,7 @@ final class ShowSocket extends ChannelInboundHandlerAdapter {
             return;
         }
         if (message.performerOnly() && !r.performer()) {
-            send(ServerMessage.Error.of(id, "forbidden", Wire.typeName(message) + ": for the performer only (expected: a"
-                    + " listener message: request, upvote, vote, react)"));
+            send(forbidden(id, message));
             return;
         }
         if (!loop.execute(() -> loop.command(r, message, id, this::send))) {
@@ -171,6 +170,12 @@ final class ShowSocket extends ChannelInboundHandlerAdapter {
             send(ShowLoop.gone(id));
             closeWith(1001, "show unavailable");
         }
+    }
+
+    /** The answer to a performer command from a listener. */
+    static ServerMessage.Error forbidden(String id, ClientMessage message) {
+        return ServerMessage.Error.of(id, "forbidden", Wire.typeName(message) + ": for the performer only (expected: a"
+                + " listener message: request, upvote, vote, react)");
     }
 
     /** Takes a token from the connection's and the address's buckets; tells the client (once a second) when it cannot. */
