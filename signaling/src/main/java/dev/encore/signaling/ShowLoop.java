@@ -119,7 +119,9 @@ final class ShowLoop implements ShowEventListener {
             throw new IllegalStateException("restoring show " + showId + " failed", e.getCause());
         }
         long tick = settings.tick().toNanos();
-        loop.executor.scheduleAtFixedRate(loop::tick, tick, tick, TimeUnit.NANOSECONDS);
+        if (tick > 0) { // zero: ticks only by tickNow (tests)
+            loop.executor.scheduleAtFixedRate(loop::tick, tick, tick, TimeUnit.NANOSECONDS);
+        }
         return loop;
     }
 
@@ -427,6 +429,18 @@ final class ShowLoop implements ShowEventListener {
         } catch (RuntimeException e) {
             LOG.error("show {}: tick failed", showId, e);
         }
+    }
+
+    /** Runs one tick on the loop now; completes after it. For tests that tick by hand. Any thread. */
+    java.util.concurrent.CompletableFuture<Void> tickNow() {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        if (!execute(() -> {
+            tick();
+            done.complete(null);
+        })) {
+            done.completeExceptionally(new IllegalStateException("show loop " + showId + " is shut down"));
+        }
+        return done;
     }
 
     private void broadcast(Instant now) {

@@ -49,6 +49,8 @@ final class ShowSocket extends ChannelInboundHandlerAdapter {
     private volatile Role role;
     private volatile Tier tier;
     private boolean helloSeen;
+    /** A close frame went out: frames still arriving are dropped unread. Event loop only. */
+    private boolean closing;
     private int idleStrikes;
     private long lastRateErrorNanos;
     /** Skipped a broadcast; gets a whole state when writable again. Show loop thread only. */
@@ -94,6 +96,9 @@ final class ShowSocket extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
+            if (closing && !(frame instanceof CloseWebSocketFrame)) {
+                return;
+            }
             if (frame instanceof CloseWebSocketFrame close) {
                 handshaker.close(ctx.channel(), close.retain());
             } else if (frame instanceof PingWebSocketFrame) {
@@ -160,6 +165,7 @@ final class ShowSocket extends ChannelInboundHandlerAdapter {
             who = channelOwner.authenticate(loop.showId(), hello, queryToken);
         } catch (ProtocolException e) {
             send(ServerMessage.Error.of(id, e.code(), e.getMessage()));
+            closing = true;
             closeWith(1008, e.code());
             return;
         }
@@ -184,6 +190,7 @@ final class ShowSocket extends ChannelInboundHandlerAdapter {
             return true;
         }
         if (!abuseBucket.tryTake()) {
+            closing = true;
             LOG.info("show {}: closing a flooding connection from {}", loop.showId(), address);
             closeWith(1008, "rate limit");
             return false;
