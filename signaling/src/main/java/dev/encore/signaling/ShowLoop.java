@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.encore.show.live.LiveShow;
 import dev.encore.show.live.ReactionKind;
-import dev.encore.show.live.SetPhase;
 import dev.encore.show.live.ShowEvent;
 import dev.encore.show.live.ShowEventListener;
 import dev.encore.show.live.ShowRuleException;
@@ -490,13 +489,13 @@ final class ShowLoop implements ShowEventListener {
         }
     }
 
-    /** True when the show's set has ended (for tests and the app's status). Loop thread. */
-    boolean ended() {
-        return live.publicSnapshot().phase() == SetPhase.ENDED;
-    }
-
-    LiveShow liveForTest() {
-        return live;
+    /** Reads the show on its own thread (for tests and status pages). Any thread. */
+    <T> java.util.concurrent.CompletableFuture<T> query(java.util.function.Function<LiveShow, T> read) {
+        java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
+        if (!execute(() -> result.complete(read.apply(live)))) {
+            result.completeExceptionally(new IllegalStateException("show loop " + showId + " is shut down"));
+        }
+        return result;
     }
 
     /** Commits what is pending, disconnects every client and stops the loop. Called from any thread. */
