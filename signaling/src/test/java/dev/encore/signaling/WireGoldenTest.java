@@ -92,7 +92,10 @@ class WireGoldenTest {
         produced.put("poll", ServerMessage.PollUpdate.of(show.publicSnapshot()));
         produced.put("room", ServerMessage.RoomUpdate.of(show.publicSnapshot()));
         produced.put("nowPlaying", ServerMessage.NowPlaying.of(show.publicSnapshot()));
-        produced.put("ack", ServerMessage.Ack.of("c1", "request", Map.of("requestId", 1, "votes", 1)));
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("requestId", 1);
+        result.put("votes", 1);
+        produced.put("ack", ServerMessage.Ack.of("c1", "request", result));
         produced.put("ack-plain", ServerMessage.Ack.of("p1", "set.start", null));
         produced.put("error", ShowSocket.forbidden("p2", new ClientMessage.SetNext()));
         try {
