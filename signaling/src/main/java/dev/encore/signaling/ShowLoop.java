@@ -489,6 +489,11 @@ final class ShowLoop implements ShowEventListener {
         }
     }
 
+    /** The joined clients, a copy (for tests). Loop thread. */
+    List<ShowSocket> clients() {
+        return new ArrayList<>(clients);
+    }
+
     /** Reads the show on its own thread (for tests and status pages). Any thread. */
     <T> java.util.concurrent.CompletableFuture<T> query(java.util.function.Function<LiveShow, T> read) {
         java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();

@@ -79,6 +79,10 @@ final class ShowSocket extends ChannelInboundHandlerAdapter {
         return tier;
     }
 
+    Channel channel() {
+        return channel;
+    }
+
     boolean writable() {
         return channel != null && channel.isWritable();
     }

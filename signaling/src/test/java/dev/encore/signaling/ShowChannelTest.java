@@ -409,4 +409,39 @@ class ShowChannelTest {
         }
         assertThat(room.path("room").path("listeners").asInt()).isEqualTo(1);
     }
+
+    @Test
+    void aClientThatCannotTakeMoreSkipsUpdatesThenGetsTheLatestState() throws Exception {
+        start(Duration.ofMillis(50));
+        ShowLoop loop = channel.loop("rooftop");
+        WsClient slow = join(HELLO);
+        WsClient anna = join(HELLO);
+        String slowId = slow.all.get(0).path("listenerId").asText();
+        java.util.concurrent.CompletableFuture<ShowSocket> found = new java.util.concurrent.CompletableFuture<>();
+        loop.execute(() -> found.complete(loop.clients().stream()
+                .filter(c -> slowId.equals(c.role().listenerId())).findFirst().orElseThrow()));
+        ShowSocket slowSocket = found.get(5, TimeUnit.SECONDS);
+        io.netty.channel.Channel ch = slowSocket.channel();
+        ch.eventLoop().submit(() -> ch.unsafe().outboundBuffer().setUserDefinedWritability(1, false)).get(5, TimeUnit.SECONDS);
+
+        for (int i = 0; i < 3; i++) {
+            anna.send("{\"type\":\"react\",\"v\":1,\"reaction\":\"fire\"}");
+        }
+        anna.send("{\"type\":\"request\",\"v\":1,\"id\":\"c1\",\"title\":\"Wonderwall\"}");
+        anna.answer("c1");
+        anna.next("queue");
+        loop.tickNow().get(5, TimeUnit.SECONDS);
+        assertThat(slow.count("queue")).as("no updates while not writable").isZero();
+
+        ch.eventLoop().submit(() -> ch.unsafe().outboundBuffer().setUserDefinedWritability(1, true)).get(5, TimeUnit.SECONDS);
+
+        JsonNode state = slow.next("state");
+        assertThat(state.path("queue").get(0).path("title").asText()).isEqualTo("Wonderwall");
+        assertThat(slow.count("queue")).isZero();
+        anna.send("{\"type\":\"request\",\"v\":1,\"id\":\"c2\",\"title\":\"Hallelujah\"}");
+        assertThat(anna.answer("c2").path("code").asText()).isEqualTo("rate_limited");
+        slow.send("{\"type\":\"upvote\",\"v\":1,\"id\":\"u\",\"requestId\":1}");
+        slow.answer("u");
+        assertThat(slow.next("queue").path("queue").get(0).path("votes").asInt()).as("updates flow again").isEqualTo(2);
+    }
 }
