@@ -444,4 +444,35 @@ class ShowChannelTest {
         slow.answer("u");
         assertThat(slow.next("queue").path("queue").get(0).path("votes").asInt()).as("updates flow again").isEqualTo(2);
     }
+
+    @Test
+    void silentClientsArePingedAndOnesThatNeverAnswerAreClosed() throws Exception {
+        RateLimits d = RateLimits.defaults();
+        channel = ShowChannel.start(List.of(show("rooftop", AccessMode.OPEN)), null, dataDir, Clock.systemUTC(),
+                new ShowLoop.Settings(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(150),
+                        Duration.ofMillis(450), d));
+        server = new TestHttpServer(channel);
+        WsClient answersPings = join(HELLO); // the JDK client answers pings with pongs by itself
+
+        try (java.net.Socket mute = new java.net.Socket("127.0.0.1", server.port())) {
+            mute.setSoTimeout(5_000);
+            mute.getOutputStream().write(("GET /ws/rooftop HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.InputStream in = mute.getInputStream();
+            byte[] buffer = new byte[4096];
+            StringBuilder seen = new StringBuilder();
+            int n;
+            while ((n = in.read(buffer)) >= 0) { // pings, then a close frame, then the end of the stream
+                seen.append(new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+            assertThat(seen.toString()).startsWith("HTTP/1.1 101");
+            assertThat(seen.indexOf("\u0089")).as("a ping frame").isPositive();
+            assertThat(seen.indexOf("\u0088")).as("a close frame").isGreaterThan(seen.indexOf("\u0089"));
+        }
+
+        assertThat(answersPings.closed).isNotDone();
+        answersPings.send("{\"type\":\"react\",\"v\":1,\"id\":\"r\",\"reaction\":\"wow\"}");
+        assertThat(answersPings.answer("r").path("type").asText()).isEqualTo("ack");
+    }
 }
