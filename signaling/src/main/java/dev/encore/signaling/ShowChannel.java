@@ -8,6 +8,7 @@ import dev.encore.show.access.TokenAuthority;
 import dev.encore.show.access.TokenException;
 import dev.encore.show.live.Tier;
 import io.netty.channel.ChannelHandler;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -61,12 +62,12 @@ public final class ShowChannel implements AutoCloseable {
      * @param tokens verifies join tokens; null when the server has none (then only open shows admit listeners)
      */
     public static ShowChannel start(List<ShowConfig> shows, TokenAuthority tokens, Path dataDir, Clock clock)
-            throws SQLException, java.io.IOException {
+            throws SQLException, IOException {
         return start(shows, tokens, dataDir, clock, ShowLoop.Settings.defaults());
     }
 
     static ShowChannel start(List<ShowConfig> shows, TokenAuthority tokens, Path dataDir, Clock clock,
-            ShowLoop.Settings settings) throws SQLException, java.io.IOException {
+            ShowLoop.Settings settings) throws SQLException, IOException {
         requireNonNull(shows, "shows");
         requireNonNull(dataDir, "dataDir");
         requireNonNull(clock, "clock");

@@ -19,14 +19,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,7 +114,7 @@ final class ShowLoop implements ShowEventListener {
             Thread.currentThread().interrupt();
             loop.executor.shutdownNow();
             throw new SQLException("interrupted while restoring show " + showId, e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             loop.executor.shutdownNow();
             if (e.getCause() instanceof SQLException sql) {
                 throw sql;
@@ -212,7 +216,7 @@ final class ShowLoop implements ShowEventListener {
         }
         clients.add(socket);
         socket.send(ServerMessage.Welcome.of(showId, role.wireName(), role.listenerId(),
-                role.performer() ? null : socket.tier().name().toLowerCase(java.util.Locale.ROOT)));
+                role.performer() ? null : socket.tier().name().toLowerCase(Locale.ROOT)));
         socket.send(state(role));
         queueFlush();
     }
@@ -431,8 +435,8 @@ final class ShowLoop implements ShowEventListener {
     }
 
     /** Runs one tick on the loop now; completes after it. For tests that tick by hand. Any thread. */
-    java.util.concurrent.CompletableFuture<Void> tickNow() {
-        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+    CompletableFuture<Void> tickNow() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
         if (!execute(() -> {
             tick();
             done.complete(null);
@@ -495,8 +499,8 @@ final class ShowLoop implements ShowEventListener {
     }
 
     /** Reads the show on its own thread (for tests and status pages). Any thread. */
-    <T> java.util.concurrent.CompletableFuture<T> query(java.util.function.Function<LiveShow, T> read) {
-        java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
+    <T> CompletableFuture<T> query(Function<LiveShow, T> read) {
+        CompletableFuture<T> result = new CompletableFuture<>();
         if (!execute(() -> result.complete(read.apply(live)))) {
             result.completeExceptionally(new IllegalStateException("show loop " + showId + " is shut down"));
         }
