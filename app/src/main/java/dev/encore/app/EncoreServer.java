@@ -8,8 +8,8 @@ import dev.encore.media.Router;
 import dev.encore.media.RouterStatus;
 import dev.encore.media.WhepService;
 import dev.encore.media.WhipService;
-import dev.encore.media.WhipSession;
 import dev.encore.show.ShowConfig;
+import dev.encore.show.access.ServerSecret;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,18 +60,37 @@ public final class EncoreServer implements AutoCloseable {
     private final List<ShowConfig> shows;
     private final MediaServer media;
     private final HttpServer http;
+    private final String publicUrl;
     private volatile boolean closed;
 
-    private EncoreServer(Options options, List<ShowConfig> shows, MediaServer media, HttpServer http) {
+    private EncoreServer(Options options, List<ShowConfig> shows, MediaServer media, HttpServer http, String publicUrl) {
         this.options = options;
         this.shows = shows;
         this.media = media;
         this.http = http;
+        this.publicUrl = publicUrl;
     }
 
-    /** Starts the media server, adds every show, then starts HTTP. On failure, whatever started is closed again. */
+    /**
+     * {@link #start(Options, List, ServerSecret, String)} with the secret of the data directory (a throw-away one without
+     * a data directory) and no public URL.
+     */
     public static EncoreServer start(Options options, List<ShowConfig> shows) throws InterruptedException, IOException {
         requireNonNull(options, "options");
+        ServerSecret secret = options.dataDir() == null ? AccessOptions.ephemeralSecret() : ServerSecret.load(null, options.dataDir());
+        return start(options, shows, secret, null);
+    }
+
+    /**
+     * Starts the media server, adds every show, then starts HTTP. On failure, whatever started is closed again.
+     *
+     * @param secret the server secret join tokens are checked (and minted) with
+     * @param publicUrl the address listeners open (links start with it), or null for {@link #baseUrl}'s local default
+     */
+    public static EncoreServer start(Options options, List<ShowConfig> shows, ServerSecret secret, String publicUrl)
+            throws InterruptedException, IOException {
+        requireNonNull(options, "options");
+        requireNonNull(secret, "secret");
         List<ShowConfig> showList = List.copyOf(requireNonNull(shows, "shows"));
         if (showList.isEmpty()) {
             throw new IllegalArgumentException("shows: none (expected: at least one show)");
@@ -84,9 +104,11 @@ public final class EncoreServer implements AutoCloseable {
             for (ShowConfig show : showList) {
                 media.addShow(show);
             }
-            HttpApi api = new HttpApi(showList, new MediaServerBackend(media));
+            AtomicReference<EncoreServer> started = new AtomicReference<>();
+            HttpApi api = new HttpApi(showList, new MediaServerBackend(media), secret, () -> started.get().baseUrl());
             HttpServer http = HttpServer.start(options.bindHost(), options.httpPort(), api);
-            EncoreServer server = new EncoreServer(options, showList, media, http);
+            EncoreServer server = new EncoreServer(options, showList, media, http, publicUrl);
+            started.set(server);
             LOG.info("Encore is up: HTTP on {}, media (UDP) on {}, {} show(s)", http.localAddress(), media.localAddress(),
                     showList.size());
             return server;
@@ -116,8 +138,11 @@ public final class EncoreServer implements AutoCloseable {
         return http.localAddress().getPort();
     }
 
-    /** The base URL a person on this machine opens, e.g. {@code http://localhost:8080}. */
+    /** The public URL when one was given, else the base URL a person on this machine opens, e.g. {@code http://localhost:8080}. */
     public String baseUrl() {
+        if (publicUrl != null) {
+            return publicUrl;
+        }
         String host = options.bindHost();
         boolean local = host.equals("0.0.0.0") || host.equals("::") || host.equals("127.0.0.1") || host.equals("localhost");
         return "http://" + (local ? "localhost" : host) + ":" + httpPort();
@@ -140,18 +165,6 @@ public final class EncoreServer implements AutoCloseable {
         }
     }
 
-    private static final WhipService NO_WHIP = new WhipService() {
-        @Override
-        public WhipSession publish(String showId, String offerSdp) {
-            throw new IllegalStateException("WHIP publishing is not available in this build (expected: a media server with WHIP)");
-        }
-
-        @Override
-        public boolean unpublish(String showId, String sessionId) {
-            return false;
-        }
-    };
-
     /** The media server seen through the narrow interface the HTTP routes use. */
     private record MediaServerBackend(MediaServer server) implements MediaBackend {
         @Override
@@ -161,8 +174,7 @@ public final class EncoreServer implements AutoCloseable {
 
         @Override
         public WhipService whip() {
-            // TODO(issue 3): server.whip() once media-server's WHIP service is merged.
-            return NO_WHIP;
+            return server.whip();
         }
 
         @Override
@@ -172,9 +184,7 @@ public final class EncoreServer implements AutoCloseable {
 
         @Override
         public Optional<RouterStatus> status(String showId) {
-            // TODO(issue 3): server.router(showId).map(Router::status) once media-server's Router.status() is merged.
-            return server.router(showId).map(r -> new RouterStatus(r.performerOnline(), r.performerOnline() ? "feed" : null,
-                    r.consumerCount(), 0, 0, 0, 0, -1));
+            return server.router(showId).map(Router::status);
         }
 
         @Override

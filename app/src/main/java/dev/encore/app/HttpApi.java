@@ -13,6 +13,8 @@ import dev.encore.media.WhipSession;
 import dev.encore.protocol.sdp.SdpException;
 import dev.encore.show.AccessMode;
 import dev.encore.show.ShowConfig;
+import dev.encore.show.access.ServerSecret;
+import dev.encore.show.access.TokenAuthority;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -29,12 +31,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -69,8 +73,16 @@ final class HttpApi {
     private final PageTemplate listenerPage = new PageTemplate(PageTemplate.LISTENER);
     private final PageTemplate performerPage = new PageTemplate(PageTemplate.PERFORMER);
     private final Map<String, byte[]> assetCache = new ConcurrentHashMap<>();
+    private final AccessGate access;
+    private final TokenApi tokens;
 
+    /** Routes with a throw-away server secret: tokens can only be checked against those minted through this API. */
     HttpApi(List<ShowConfig> shows, MediaBackend media) {
+        this(shows, media, AccessOptions.ephemeralSecret(), () -> "http://localhost");
+    }
+
+    /** @param baseUrl the start of listener links the token API returns (see {@link TokenApi}) */
+    HttpApi(List<ShowConfig> shows, MediaBackend media, ServerSecret secret, Supplier<String> baseUrl) {
         requireNonNull(shows, "shows");
         this.media = requireNonNull(media, "media");
         for (ShowConfig show : shows) {
@@ -78,11 +90,15 @@ final class HttpApi {
                 throw new IllegalArgumentException("show id: " + show.id() + " appears twice (expected: unique show ids)");
             }
         }
+        TokenAuthority authority = new TokenAuthority(secret);
+        access = new AccessGate(shows, authority, media::router, Clock.systemUTC(), System::nanoTime);
+        tokens = new TokenApi(authority, baseUrl, Clock.systemUTC());
         routes.add(HttpMethod.GET, "/", (req, p) -> index())
                 .add(HttpMethod.GET, "/l/{show}", (req, p) -> listenerPage(show(p)))
                 .add(HttpMethod.GET, "/p/{show}", (req, p) -> performerPage(show(p)))
                 .add(HttpMethod.GET, "/api/shows/{show}", (req, p) -> HttpResponses.json(HttpResponseStatus.OK,
                         json.writeValueAsBytes(showJson(show(p)))))
+                .add(HttpMethod.POST, "/api/shows/{show}/tokens", (req, p) -> tokens.mint(req, show(p)))
                 .add(HttpMethod.POST, "/whep/{show}", this::whepSubscribe)
                 .add(HttpMethod.OPTIONS, "/whep/{show}", (req, p) -> preflight(req, show(p), "POST, OPTIONS"))
                 .add(HttpMethod.DELETE, "/whep/{show}/{session}", this::whepUnsubscribe)
@@ -160,9 +176,13 @@ final class HttpApi {
     private FullHttpResponse whepSubscribe(FullHttpRequest request, Map<String, String> params) throws HttpError {
         ShowConfig show = show(params);
         String offer = sdpOffer(request);
+        AccessGate.Pass pass = access.admit(show, request.headers().get(HttpHeaderNames.AUTHORIZATION));
+        if (pass.refused()) {
+            return pass.refusal();
+        }
         WhepSession session;
         try {
-            session = media.whep().subscribe(show.id(), offer);
+            session = pass.subscribe(media.whep(), offer);
         } catch (NoSuchShowException e) {
             throw new HttpError(HttpResponseStatus.NOT_FOUND, e.getMessage());
         } catch (SdpException e) {
@@ -183,6 +203,7 @@ final class HttpApi {
     private FullHttpResponse whepUnsubscribe(FullHttpRequest request, Map<String, String> params) throws HttpError {
         ShowConfig show = show(params);
         String session = params.get("session");
+        access.sessionEnded(show.id(), session);
         if (!media.whep().unsubscribe(show.id(), session)) {
             throw new HttpError(HttpResponseStatus.NOT_FOUND, "no such session: " + session + " in show " + show.id()
                     + " (expected: the Location of a session created by POST /whep/" + show.id() + ")");

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 /** The one {@code main}: {@code encore demo}, {@code encore serve}, and {@code encore loadtest} (from the loadtest module). */
 @Command(name = "encore", mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Main.Version.class,
         description = "Encore: live audio for micro-concerts. Opus in, WebRTC out.",
-        subcommands = {DemoCommand.class, ServeCommand.class, LoadTestCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ServeCommand.class, TokenCommand.class, LoadTestCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     /** Exit code for a bad show file or bad options. */
     static final int EXIT_USAGE = 2;

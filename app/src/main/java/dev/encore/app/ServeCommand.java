@@ -47,7 +47,7 @@ final class ServeCommand implements Callable<Integer> {
         return ServerRunner.run(server, shows, err, running -> {
             out.println();
             for (ShowConfig show : shows) {
-                out.println("  " + show.title() + ":  " + running.listenerUrl(show.id()));
+                out.println("  " + show.title() + ":  " + running.listenerUrl(show.id()) + AccessOptions.tokenHint(show));
             }
             out.println();
             out.flush();

@@ -1,6 +1,7 @@
 package dev.encore.app;
 
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options {@code demo} and {@code serve} share (a picocli mixin). */
@@ -24,6 +25,9 @@ final class ServerOptions {
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "encore-data",
             description = "where the server keeps its state (default: ${DEFAULT-VALUE})")
     Path dataDir;
+
+    @Mixin
+    AccessOptions access = new AccessOptions();
 
     EncoreServer.Options toOptions() {
         return new EncoreServer.Options(bind, httpPort, mediaPort, announceIp, dataDir);

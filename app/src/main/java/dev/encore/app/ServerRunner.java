@@ -1,6 +1,8 @@
 package dev.encore.app;
 
 import dev.encore.show.ShowConfig;
+import dev.encore.show.access.ServerSecret;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.util.List;
@@ -24,9 +26,18 @@ final class ServerRunner {
      */
     static int run(ServerOptions options, List<ShowConfig> shows, PrintWriter err,
             Function<EncoreServer, AutoCloseable> afterStart) {
+        ServerSecret secret;
+        String publicUrl;
+        try {
+            publicUrl = options.access.publicUrl();
+            secret = options.access.secret(options.dataDir);
+        } catch (IllegalArgumentException | IOException e) {
+            err.println("encore: " + e.getMessage());
+            return Main.EXIT_USAGE;
+        }
         EncoreServer server;
         try {
-            server = EncoreServer.start(options.toOptions(), shows);
+            server = EncoreServer.start(options.toOptions(), shows, secret, publicUrl);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Main.EXIT_STARTUP;

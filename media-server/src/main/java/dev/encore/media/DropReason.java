@@ -35,12 +35,20 @@ enum DropReason {
     SRTP_MALFORMED,
     /** RTCP that did not parse (RFC 3550 §6.1). */
     RTCP_MALFORMED,
-    /** RTP from a peer that is not this show's performer (listeners only receive). */
+    /**
+     * RTP from a peer that is not this show's performer: a listener (listeners only receive), or a WHIP publisher session
+     * that a newer one replaced.
+     */
     NOT_PUBLISHER,
     /** RTP whose header is invalid (RFC 3550 §5.1). */
     RTP_MALFORMED,
-    /** RTP whose payload type is not a dynamic one (96..127), so it cannot be the performer's Opus. */
+    /**
+     * RTP whose payload type is not a dynamic one (96..127), so it cannot be the performer's Opus; from a WHIP publisher:
+     * not the negotiated Opus payload type.
+     */
     BAD_PAYLOAD_TYPE,
+    /** RTP from a WHIP publisher with an SSRC other than its audio stream's (e.g. video the answer rejected). */
+    UNKNOWN_SSRC,
     /** RTCP arriving on an (S)RTP ingest port: the rig's reports are not used. */
     INGEST_RTCP,
     /** The performer sent far above the show's bitrate; the excess is dropped. */

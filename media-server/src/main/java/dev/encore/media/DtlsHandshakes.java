@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +39,15 @@ final class DtlsHandshakes implements AutoCloseable {
     private final MediaMetrics metrics;
     private final ThreadPoolExecutor pool;
     private final Duration timeout;
+    private final LongSupplier nanoClock;
 
     DtlsHandshakes(DtlsIdentity identity, PeerTable peers, MediaMetrics metrics, int threads, int queue, Duration timeout) {
+        this(identity, peers, metrics, threads, queue, timeout, System::nanoTime);
+    }
+
+    DtlsHandshakes(DtlsIdentity identity, PeerTable peers, MediaMetrics metrics, int threads, int queue, Duration timeout,
+            LongSupplier nanoClock) {
+        this.nanoClock = requireNonNull(nanoClock, "nanoClock");
         this.identity = requireNonNull(identity, "identity");
         this.peers = requireNonNull(peers, "peers");
         this.metrics = requireNonNull(metrics, "metrics");
@@ -83,6 +91,17 @@ final class DtlsHandshakes implements AutoCloseable {
             srtp = SrtpSession.forServer(keys);
         } catch (RuntimeException e) {
             fail(session, e);
+            return;
+        }
+        if (session.publisher()) {
+            Producer producer = new Producer(session, shard, srtp, session.opusPayloadType(), session.announcedSsrc(), metrics,
+                    nanoClock);
+            if (!session.connectPublisher(producer)) {
+                producer.close();
+                return;
+            }
+            producer.start();
+            metrics.dtlsHandshake();
             return;
         }
         Consumer consumer = new Consumer(session.sessionId(), shard, SrtpTransform.of(srtp), session.opusPayloadType(),

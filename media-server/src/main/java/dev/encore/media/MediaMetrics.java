@@ -39,6 +39,8 @@ final class MediaMetrics {
     private final CounterDataPoint stunAnswered;
     private final CounterDataPoint consentExpiries;
     private final CounterDataPoint setupTimeouts;
+    private final CounterDataPoint whipCreated;
+    private final CounterDataPoint whipReplaced;
     private final Recorder delayRecorder = new Recorder(MAX_DELAY_MICROS, 3);
     private final Histogram delayTotal = new Histogram(MAX_DELAY_MICROS, 3);
     private Histogram delayInterval;
@@ -74,6 +76,38 @@ final class MediaMetrics {
                 .help("Listeners removed after 30 s without a valid consent check (RFC 7675)").register(registry);
         setupTimeouts = Counter.builder().name("encore_media_setup_timeouts")
                 .help("Sessions removed because ICE and DTLS did not complete in time").register(registry);
+        whipCreated = Counter.builder().name("encore_media_whip_sessions_opened")
+                .help("WHIP publisher sessions created").register(registry);
+        whipReplaced = Counter.builder().name("encore_media_whip_sessions_replaced")
+                .help("WHIP publisher sessions closed because a newer publisher of the same show connected").register(registry);
+        GaugeWithCallback.builder().name("encore_media_performer_online")
+                .help("1 while a show's performer packets arrive (within the last second), else 0").labelNames("show")
+                .callback(cb -> {
+                    for (ShowRouter r : routers.get()) {
+                        cb.call(r.performerOnline() ? 1 : 0, r.showId());
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("encore_media_publisher_sessions")
+                .help("WHIP publisher sessions open per show (connecting, or connected and not replaced)").labelNames("show")
+                .callback(cb -> {
+                    for (ShowRouter r : routers.get()) {
+                        cb.call(r.publisherSessions(), r.showId());
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("encore_media_performer_loss_ratio")
+                .help("Fraction of the performer's packets lost on the way in over the last ~2 s (RFC 3550 A.3)")
+                .labelNames("show").callback(cb -> {
+                    for (ShowRouter r : routers.get()) {
+                        cb.call(r.status().performerLoss(), r.showId());
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("encore_media_performer_jitter_seconds")
+                .help("Interarrival jitter of the performer's stream (RFC 3550 A.8)").labelNames("show")
+                .callback(cb -> {
+                    for (ShowRouter r : routers.get()) {
+                        cb.call(r.status().performerJitterMs() / 1000, r.showId());
+                    }
+                }).register(registry);
         GaugeWithCallback.builder().name("encore_media_listeners").help("Connected listeners per show").labelNames("show")
                 .callback(cb -> {
                     for (ShowRouter r : routers.get()) {
@@ -182,6 +216,22 @@ final class MediaMetrics {
 
     long setupTimeouts() {
         return setupTimeouts.getLongValue();
+    }
+
+    void whipCreated() {
+        whipCreated.inc();
+    }
+
+    long whipSessionsCreated() {
+        return whipCreated.getLongValue();
+    }
+
+    void whipReplaced() {
+        whipReplaced.inc();
+    }
+
+    long whipSessionsReplaced() {
+        return whipReplaced.getLongValue();
     }
 
     /** Records one packet's server-added delay. Any thread. */

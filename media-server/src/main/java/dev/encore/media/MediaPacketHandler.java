@@ -39,9 +39,12 @@ import static java.util.Objects.requireNonNull;
  *       through the stateless cookie gate (RFC 6347 §4.2.1) and then to the handshake pool; later records feed the
  *       session's endpoint;</li>
  *   <li>{@code srtcp}: from a connected listener: unprotect (RFC 3711 §3.4), parse (RFC 3550 §6), take its receiver
- *       report into the listener's loss/jitter/RTT;</li>
- *   <li>{@code rtp}: listeners only receive, so any RTP here is dropped (the performer comes in through the ingest port or
- *       {@link Router#feed}).</li>
+ *       report into the listener's loss/jitter/RTT; from a connected publisher: take its sender report (for the LSR/DLSR
+ *       of our receiver reports);</li>
+ *   <li>{@code rtp}: only from the show's current WHIP publisher (listeners only receive; a replaced publisher is
+ *       refused): unprotect (RFC 3711 §3.3, replays dropped), check it is the negotiated Opus stream, count it, and hand
+ *       it to the show's router, which rate-limits, renumbers and fans it out as it does the ingest port's and
+ *       {@link Router#feed}'s packets.</li>
  * </ol>
  *
  * <p>Every malformed, truncated, replayed or unauthenticated datagram is dropped and counted by {@link DropReason}: never
@@ -92,7 +95,7 @@ final class MediaPacketHandler extends SimpleChannelInboundHandler<DatagramPacke
                 case STUN -> stun(ctx, len, from);
                 case DTLS -> dtls(ctx, len, from);
                 case RTCP -> srtcp(len, from);
-                case RTP -> rtp(from);
+                case RTP -> rtp(len, from);
                 default -> drop(DropReason.MALFORMED);
             }
         } catch (RuntimeException e) {
@@ -197,6 +200,10 @@ final class MediaPacketHandler extends SimpleChannelInboundHandler<DatagramPacke
             drop(DropReason.UNKNOWN_PEER);
             return;
         }
+        if (session.publisher()) {
+            publisherRtcp(session, len);
+            return;
+        }
         Consumer consumer = session.consumer();
         if (consumer == null) {
             drop(DropReason.NOT_CONNECTED);
@@ -228,9 +235,79 @@ final class MediaPacketHandler extends SimpleChannelInboundHandler<DatagramPacke
         }
     }
 
-    /** Listeners only receive: RTP on the media port is never routed. */
-    private void rtp(InetSocketAddress from) {
-        drop(peers.byAddress(from) == null ? DropReason.UNKNOWN_PEER : DropReason.NOT_PUBLISHER);
+    /** SRTCP from a publisher: its sender reports date our receiver reports' LSR (RFC 3550 §6.4.1). */
+    private void publisherRtcp(PeerSession session, int len) {
+        Producer producer = session.producer();
+        if (producer == null) {
+            drop(DropReason.NOT_CONNECTED);
+            return;
+        }
+        if (session.closed() || producer.closed()) {
+            drop(DropReason.NOT_PUBLISHER);
+            return;
+        }
+        int n = producer.srtp().unprotectRtcp(scratch, 0, len);
+        if (n < 0) {
+            drop(srtpFailure(n));
+            return;
+        }
+        List<RtcpPacket> packets;
+        try {
+            packets = RtcpCodec.parse(scratch, 0, n);
+        } catch (RtcpException e) {
+            drop(DropReason.RTCP_MALFORMED);
+            return;
+        }
+        long now = nanoClock.getAsLong();
+        for (RtcpPacket p : packets) {
+            if (p instanceof SenderReport sr) {
+                producer.onSenderReport(sr, now);
+            }
+        }
+    }
+
+    /**
+     * RTP is routed only from the show's current WHIP publisher: unprotect (replays dropped, reordering passes), check it
+     * is the negotiated Opus stream, count it, route it. RFC 3711 §3.3, RFC 9725 §4.
+     */
+    private void rtp(int len, InetSocketAddress from) {
+        PeerSession session = peers.byAddress(from);
+        if (session == null) {
+            drop(DropReason.UNKNOWN_PEER);
+            return;
+        }
+        if (!session.publisher()) {
+            drop(DropReason.NOT_PUBLISHER);
+            return;
+        }
+        Producer producer = session.producer();
+        if (producer == null) {
+            drop(DropReason.NOT_CONNECTED);
+            return;
+        }
+        ShowRouter router = session.router();
+        if (session.closed() || producer.closed() || !router.isPublisher(producer)) {
+            drop(DropReason.NOT_PUBLISHER);
+            return;
+        }
+        int n = producer.srtp().unprotectRtp(scratch, 0, len);
+        if (n < 0) {
+            drop(srtpFailure(n));
+            return;
+        }
+        DropReason refused = producer.check(scratch, 0, n);
+        if (refused != null) {
+            drop(refused);
+            return;
+        }
+        long now = nanoClock.getAsLong();
+        producer.onPacket(scratch, 0, n, now);
+        router.route(scratch, 0, n, now, ShowRouter.Ingest.WHIP);
+    }
+
+    private static DropReason srtpFailure(int code) {
+        return code == SrtpSession.FAIL_AUTH ? DropReason.SRTP_AUTH
+                : code == SrtpSession.FAIL_REPLAY ? DropReason.SRTP_REPLAY : DropReason.SRTP_MALFORMED;
     }
 
     private void drop(DropReason reason) {

@@ -38,13 +38,14 @@ import org.slf4j.LoggerFactory;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The media server: one UDP port for every peer, routers per show, WHEP sessions, (S)RTP ingest ports.
+ * The media server: one UDP port for every peer, routers per show, WHEP listener and WHIP publisher sessions, (S)RTP
+ * ingest ports.
  *
  * <p>With epoll, {@code eventLoops} channels bind the same port with {@code SO_REUSEPORT} (the kernel hashes each peer to
  * one), read with {@code recvmmsg} and write fan-out batches with {@code sendmmsg}. Without epoll, one NIO channel.
  *
  * <p>Threads: media event loops ({@link MediaPacketHandler}, fan-out), a bounded DTLS handshake pool, and the app's
- * threads calling {@link #addShow}, {@link #whep()} and {@link Router#feed}. Thread-safe.
+ * threads calling {@link #addShow}, {@link #whep()}, {@link #whip()} and {@link Router#feed}. Thread-safe.
  */
 public final class MediaServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MediaServer.class);
@@ -62,6 +63,7 @@ public final class MediaServer implements AutoCloseable {
     private final Map<String, ShowRouter> routers;
     private final Map<String, RtpIngest> ingests = new ConcurrentHashMap<>();
     private final MediaWhepService whep;
+    private final MediaWhipService whip;
     private final LongSupplier nanoClock;
     private final ScheduledFuture<?> sweeper;
     private volatile boolean closed;
@@ -80,6 +82,7 @@ public final class MediaServer implements AutoCloseable {
         this.nanoClock = nanoClock;
         int port = ((InetSocketAddress) channels.get(0).localAddress()).getPort();
         this.whep = new MediaWhepService(routers::get, peers, identity.fingerprint(), candidateIp, port, nanoClock);
+        this.whip = new MediaWhipService(routers::get, peers, metrics, identity.fingerprint(), candidateIp, port, nanoClock);
         this.sweeper = group.next().scheduleAtFixedRate(this::sweep, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -106,7 +109,7 @@ public final class MediaServer implements AutoCloseable {
         PeerTable peers = new PeerTable();
         DtlsIdentity identity = DtlsIdentity.generate();
         int cores = Runtime.getRuntime().availableProcessors();
-        DtlsHandshakes handshakes = new DtlsHandshakes(identity, peers, metrics, 2 * cores, 256, DtlsHandshakes.TIMEOUT);
+        DtlsHandshakes handshakes = new DtlsHandshakes(identity, peers, metrics, 2 * cores, 256, DtlsHandshakes.TIMEOUT, clock);
         DtlsCookieGate cookieGate = new DtlsCookieGate();
         List<Channel> channels = new ArrayList<>();
         List<FanoutShard> shards = new ArrayList<>();
@@ -185,6 +188,11 @@ public final class MediaServer implements AutoCloseable {
 
     public WhepService whep() {
         return whep;
+    }
+
+    /** WHIP (RFC 9725) publisher sessions; the HTTP layer checks the performer key before calling it. */
+    public WhipService whip() {
+        return whip;
     }
 
     /** The bound media port's address. */

@@ -60,7 +60,7 @@ final class MediaWhepService implements WhepService {
             throw new IllegalStateException("too many sessions waiting to connect: " + MAX_PENDING + " (expected: fewer; retry later)");
         }
         IceCredentials ice = IceCredentials.random();
-        String sessionId = newSessionId();
+        String sessionId = newSessionId(random);
         String tag = "encore-" + showId;
         LocalMedia local = new LocalMedia(ice, fingerprint, candidateIp, candidatePort, Direction.SENDONLY, router.outgoingSsrc(),
                 tag, tag, router.show().audio().stereo(), 0);
@@ -76,7 +76,7 @@ final class MediaWhepService implements WhepService {
             return false;
         }
         PeerSession session = peers.byId(sessionId);
-        if (session == null || !session.router().showId().equals(showId)) {
+        if (session == null || session.publisher() || !session.router().showId().equals(showId)) {
             return false;
         }
         peers.remove(session);
@@ -84,7 +84,7 @@ final class MediaWhepService implements WhepService {
     }
 
     /** 144 random bits, URL-safe base64 without padding (24 characters). */
-    private String newSessionId() {
+    static String newSessionId(SecureRandom random) {
         byte[] bytes = new byte[18];
         random.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

@@ -12,12 +12,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import static java.util.Objects.requireNonNull;
 
 /**
- * One WebRTC listener's session: its ICE-lite state (RFC 8445 §2.5), DTLS handshake and, once connected, its
- * {@link Consumer}. Created by WHEP; the addresses it may be reached at are only ever learned from authenticated checks.
+ * One WebRTC peer's session: its ICE-lite state (RFC 8445 §2.5), DTLS handshake and, once connected, its media leg: a
+ * {@link Consumer} for a listener (created by WHEP) or a {@link Producer} for a publisher (created by WHIP). The addresses
+ * it may be reached at are only ever learned from authenticated checks.
  *
  * <p>Threads: the kernel hashes each peer address to one of the media channels, so checks, DTLS and RTCP for a session
  * may arrive on more than one event loop; every mutable field is volatile or concurrent. The DTLS endpoint is set once
- * under {@code this}; the consumer is set by the DTLS handshake thread.
+ * under {@code this}; the consumer or producer is set by the DTLS handshake thread.
  */
 final class PeerSession {
     /** A session answers checks from at most this many addresses (host, srflx, relay, v4/v6 ...). */
@@ -30,6 +31,8 @@ final class PeerSession {
     private final Fingerprint remoteFingerprint;
     private final int opusPayloadType;
     private final long createdNanos;
+    private final boolean publisher;
+    private final long announcedSsrc;
     private final Set<InetSocketAddress> verified = ConcurrentHashMap.newKeySet();
     private final DtlsHelloAssembler helloAssembler = new DtlsHelloAssembler();
     private volatile InetSocketAddress nominated;
@@ -40,10 +43,22 @@ final class PeerSession {
     private DtlsEndpoint dtls;
     private volatile boolean dtlsFailed;
     private volatile Consumer consumer;
+    private volatile Producer producer;
     private volatile boolean closed;
 
+    /** A listener's session (WHEP). */
     PeerSession(String sessionId, ShowRouter router, IceCredentials localIce, String remoteUfrag, Fingerprint remoteFingerprint,
             int opusPayloadType, long createdNanos) {
+        this(sessionId, router, localIce, remoteUfrag, remoteFingerprint, opusPayloadType, createdNanos, false, -1);
+    }
+
+    /**
+     * A listener's or, with {@code publisher}, a publisher's session (WHIP).
+     *
+     * @param announcedSsrc the publisher's audio SSRC from its offer, or -1 when it announced none
+     */
+    PeerSession(String sessionId, ShowRouter router, IceCredentials localIce, String remoteUfrag, Fingerprint remoteFingerprint,
+            int opusPayloadType, long createdNanos, boolean publisher, long announcedSsrc) {
         this.sessionId = requireNonNull(sessionId, "sessionId");
         this.router = requireNonNull(router, "router");
         this.localIce = requireNonNull(localIce, "localIce");
@@ -51,6 +66,18 @@ final class PeerSession {
         this.remoteFingerprint = requireNonNull(remoteFingerprint, "remoteFingerprint");
         this.opusPayloadType = opusPayloadType;
         this.createdNanos = createdNanos;
+        this.publisher = publisher;
+        this.announcedSsrc = announcedSsrc;
+    }
+
+    /** Whether this is a WHIP publisher's session (media comes in) rather than a listener's (media goes out). */
+    boolean publisher() {
+        return publisher;
+    }
+
+    /** The publisher's audio SSRC from its offer, or -1. */
+    long announcedSsrc() {
+        return announcedSsrc;
     }
 
     String sessionId() {
@@ -188,18 +215,42 @@ final class PeerSession {
         return true;
     }
 
+    Producer producer() {
+        return producer;
+    }
+
+    /**
+     * ICE and DTLS done for a publisher: it becomes the show's publisher, and the previous publisher session, if any, is
+     * closed (the newest wins). False if this session was closed meanwhile.
+     */
+    boolean connectPublisher(Producer p) {
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            producer = p;
+        }
+        // Outside our lock: replacing closes the previous session, which takes that session's lock.
+        router.publisherConnected(p);
+        if (closed) {
+            router.publisherClosed(p);
+        }
+        return true;
+    }
+
     boolean connected() {
-        return consumer != null;
+        return consumer != null || producer != null;
     }
 
     boolean closed() {
         return closed;
     }
 
-    /** Stops the handshake and leaves the router. Idempotent. Any thread. */
+    /** Stops the handshake and leaves the router (as a listener or as its publisher). Idempotent. Any thread. */
     void close() {
         DtlsEndpoint endpoint;
         Consumer c;
+        Producer p;
         synchronized (this) {
             if (closed) {
                 return;
@@ -207,9 +258,17 @@ final class PeerSession {
             closed = true;
             endpoint = dtls;
             c = consumer;
+            p = producer;
         }
         if (c != null) {
             router.removeConsumer(c);
+        }
+        if (p != null) {
+            router.publisherClosed(p);
+            p.close();
+        }
+        if (publisher) {
+            router.publisherSessionClosed();
         }
         if (endpoint != null) {
             endpoint.close();
@@ -222,6 +281,6 @@ final class PeerSession {
 
     @Override
     public String toString() {
-        return "PeerSession[" + router.showId() + ", ufrag=" + localIce.ufrag() + "]";
+        return "PeerSession[" + router.showId() + (publisher ? ", publisher" : "") + ", ufrag=" + localIce.ufrag() + "]";
     }
 }

@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Every listener session, findable by session id (WHEP), by our ufrag (STUN USERNAME) and by authenticated remote address
- * (DTLS, SRTCP). Shared by all media channels, since the kernel spreads peers over the {@code SO_REUSEPORT} sockets.
+ * Every peer session (WHEP listeners, WHIP publishers), findable by session id, by our ufrag (STUN USERNAME) and by
+ * authenticated remote address (DTLS, SRTP, SRTCP). Shared by all media channels, since the kernel spreads peers over
+ * the {@code SO_REUSEPORT} sockets.
  *
  * <p>Thread-safe (concurrent maps).
  */
@@ -85,7 +86,9 @@ final class PeerTable {
     }
 
     /**
-     * Removes connected sessions whose consent expired (RFC 7675) and sessions that did not connect in time. Called about
+     * Removes connected sessions whose consent expired (RFC 7675) and sessions that did not connect in time. A replaced
+     * WHIP publisher's session is closed but stays until its consent expires, so its packets are counted as
+     * {@code not_publisher} rather than from an unknown peer. Called about
      * once a second from one scheduler thread.
      */
     Swept sweep(long nowNanos) {

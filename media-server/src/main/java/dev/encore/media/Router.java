@@ -19,4 +19,12 @@ public interface Router {
 
     /** Whether a performer's packets have arrived within the last second or so. */
     boolean performerOnline();
+
+    /**
+     * The router's state for the performer console and {@code /metrics}: a fresh snapshot. Any thread. The default (for
+     * stand-ins in tests) knows only whether the performer is online and how many listeners there are.
+     */
+    default RouterStatus status() {
+        return new RouterStatus(performerOnline(), null, consumerCount(), 0, 0, 0, 0, -1);
+    }
 }

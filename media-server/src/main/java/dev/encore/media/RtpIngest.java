@@ -132,7 +132,7 @@ final class RtpIngest implements AutoCloseable {
                         return;
                     }
                 }
-                router.route(scratch, 0, n, now);
+                router.route(scratch, 0, n, now, ShowRouter.Ingest.RTP);
             } catch (RuntimeException e) {
                 metrics.drop(DropReason.INTERNAL_ERROR);
                 LOG.warn("ingest packet dropped by a bug", e);

@@ -19,6 +19,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,16 +27,21 @@ import org.slf4j.LoggerFactory;
 import static java.util.Objects.requireNonNull;
 
 /**
- * One show's router: takes the performer's Opus RTP (from {@link #feed} or the (S)RTP ingest port), renumbers it once
- * into the show's {@link OutgoingStream}, and fans it out to every consumer.
+ * One show's router: takes the performer's Opus RTP (from {@link #feed}, the (S)RTP ingest port or the WHIP publisher),
+ * renumbers it once into the show's {@link OutgoingStream}, and fans it out to every consumer. Whatever the performer
+ * reconnects with (another WHIP session, another ingest method), listeners keep one continuous stream.
  *
  * <p>Fan-out is sharded per event loop: the renumbered packet is handed to each loop that serves at least one of this
  * show's consumers; that loop copies it per consumer (with the consumer's Opus payload type), protects the copy with the
  * consumer's SRTP keys, writes it on its own channel and flushes once. The last loop to finish records the server-added
  * delay and releases the packet.
  *
- * <p>Threads: {@link #route} may be called from any thread (the app's performer thread, the ingest loop); the stream and
- * the rate limiter are guarded by {@code this}. Each {@link Slot}'s consumer list belongs to its shard's loop.
+ * <p>The newest WHIP publisher wins: {@link #publisherConnected} makes a producer the show's publisher and closes the
+ * previous one's session; the packet path drops what a replaced publisher still sends.
+ *
+ * <p>Threads: {@link #route} may be called from any thread (the app's performer thread, the ingest loop, a media loop);
+ * the stream, the rate limiter and the incoming statistics are guarded by {@code this}. Each {@link Slot}'s consumer list
+ * belongs to its shard's loop. The current publisher is an atomic reference.
  */
 final class ShowRouter implements Router, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShowRouter.class);
@@ -46,6 +52,21 @@ final class ShowRouter implements Router, AutoCloseable {
     static final int RATE_LIMIT_FACTOR = 4;
     static final long ONLINE_NANOS = TimeUnit.SECONDS.toNanos(1);
     static final long SENDER_REPORT_MILLIS = 1000;
+
+    /** How the performer's packets came in, as {@link RouterStatus#ingest()} names it. */
+    enum Ingest {
+        WHIP("whip"), RTP("rtp"), FEED("feed");
+
+        private final String label;
+
+        Ingest(String label) {
+            this.label = label;
+        }
+
+        String label() {
+            return label;
+        }
+    }
 
     private final String showId;
     private final ShowConfig show;
@@ -58,6 +79,13 @@ final class ShowRouter implements Router, AutoCloseable {
     private final AtomicInteger consumerCount = new AtomicInteger();
     private final Set<Consumer> consumers = ConcurrentHashMap.newKeySet();
     private final List<ScheduledFuture<?>> reportTasks = new ArrayList<>();
+    private final AtomicReference<Producer> publisher = new AtomicReference<>();
+    private final AtomicInteger publisherSessions = new AtomicInteger();
+    /** Guarded by {@code this}. */
+    private final IncomingStats incoming = new IncomingStats();
+    /** Guarded by {@code this}. */
+    private long sourceSsrc = -1;
+    private volatile Ingest lastIngest;
     private volatile long lastPerformerNanos;
     private volatile boolean performerSeen;
     private volatile boolean closed;
@@ -105,7 +133,7 @@ final class ShowRouter implements Router, AutoCloseable {
         if (off < 0 || len < 0 || off + len > rtp.length) {
             throw new IndexOutOfBoundsException("off: " + off + ", len: " + len + " (expected: within " + rtp.length + " bytes)");
         }
-        route(rtp, off, len, nanoClock.getAsLong());
+        route(rtp, off, len, nanoClock.getAsLong(), Ingest.FEED);
     }
 
     @Override
@@ -118,6 +146,74 @@ final class ShowRouter implements Router, AutoCloseable {
         return performerSeen && nanoClock.getAsLong() - lastPerformerNanos < ONLINE_NANOS;
     }
 
+    @Override
+    public RouterStatus status() {
+        long now = nanoClock.getAsLong();
+        boolean online = performerOnline();
+        IncomingStats.Window window;
+        double jitter;
+        synchronized (this) {
+            window = incoming.window(now);
+            jitter = incoming.jitterMillis();
+        }
+        Ingest ingest = lastIngest;
+        double loss = 0;
+        int lossCount = 0;
+        double rtt = 0;
+        int rttCount = 0;
+        for (Consumer c : consumers) {
+            Consumer.ConsumerStats s = c.stats();
+            if (!Double.isNaN(s.fractionLost())) {
+                loss += s.fractionLost();
+                lossCount++;
+            }
+            if (!Double.isNaN(s.rttMillis())) {
+                rtt += s.rttMillis();
+                rttCount++;
+            }
+        }
+        return new RouterStatus(online, online && ingest != null ? ingest.label() : null, consumerCount(), window.bitrate(),
+                window.loss(), online ? jitter : 0, lossCount == 0 ? 0 : loss / lossCount, rttCount == 0 ? -1 : rtt / rttCount);
+    }
+
+    /** The current WHIP publisher, or null. */
+    Producer publisher() {
+        return publisher.get();
+    }
+
+    boolean isPublisher(Producer p) {
+        return p != null && publisher.get() == p;
+    }
+
+    /** A WHIP publisher connected: it becomes the show's publisher; the previous one's session is closed. Any thread. */
+    void publisherConnected(Producer p) {
+        requireNonNull(p, "p");
+        Producer previous = publisher.getAndSet(p);
+        if (previous != null && previous != p) {
+            metrics.whipReplaced();
+            LOG.info("show {}: a new publisher replaces the previous one", showId);
+            previous.session().close();
+        }
+    }
+
+    /** A publisher's session closed: if it was the show's publisher, the show has none now. */
+    void publisherClosed(Producer p) {
+        publisher.compareAndSet(p, null);
+    }
+
+    void publisherSessionOpened() {
+        publisherSessions.incrementAndGet();
+    }
+
+    void publisherSessionClosed() {
+        publisherSessions.decrementAndGet();
+    }
+
+    /** WHIP publisher sessions open now (connecting, or connected and not replaced). */
+    int publisherSessions() {
+        return publisherSessions.get();
+    }
+
     /** Receiver-report figures of every connected listener. */
     List<Consumer.ConsumerStats> consumerStats() {
         List<Consumer.ConsumerStats> out = new ArrayList<>();
@@ -127,11 +223,16 @@ final class ShowRouter implements Router, AutoCloseable {
         return out;
     }
 
-    /**
-     * Routes one plaintext performer RTP packet: validate → rate-limit → renumber → fan out. Never throws for bad input;
-     * drops and counts it. Any thread; the bytes are copied before this returns.
-     */
+    /** {@link #route(byte[], int, int, long, Ingest)} for an in-process feed. */
     void route(byte[] buf, int off, int len, long nowNanos) {
+        route(buf, off, len, nowNanos, Ingest.FEED);
+    }
+
+    /**
+     * Routes one plaintext performer RTP packet: validate → count (loss, jitter, bit rate) → rate-limit → renumber → fan
+     * out. Never throws for bad input; drops and counts it. Any thread; the bytes are copied before this returns.
+     */
+    void route(byte[] buf, int off, int len, long nowNanos, Ingest ingest) {
         if (closed) {
             return;
         }
@@ -148,6 +249,13 @@ final class ShowRouter implements Router, AutoCloseable {
         int payloadLen = RtpPacket.payloadLength(buf, off, len);
         ByteBuf packet;
         synchronized (this) {
+            long ssrc = RtpPacket.ssrc(buf, off);
+            if (ssrc != sourceSsrc) {
+                incoming.newSource();
+                sourceSsrc = ssrc;
+            }
+            incoming.onPacket(RtpPacket.sequenceNumber(buf, off), RtpPacket.timestamp(buf, off), len, nowNanos);
+            lastIngest = ingest;
             if (!bucket.tryTake(len, nowNanos)) {
                 metrics.drop(DropReason.RATE_LIMITED);
                 return;
@@ -229,6 +337,7 @@ final class ShowRouter implements Router, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        publisher.set(null);
         for (ScheduledFuture<?> task : reportTasks) {
             task.cancel(false);
         }

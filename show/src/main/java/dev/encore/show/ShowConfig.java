@@ -12,7 +12,14 @@ import java.nio.file.Path;
  * @param access open or token
  * @param audio the Opus settings
  * @param rtpIngest the (S)RTP ingest port, or null when none
+ * @param capacity how many listeners at once ({@code access.capacity}, {@code access.vipSeats}), or null for no limit
  */
 public record ShowConfig(Path source, String id, String title, Secret performerKey, AccessMode access, AudioSettings audio,
-        RtpIngestSettings rtpIngest) {
+        RtpIngestSettings rtpIngest, Capacity capacity) {
+
+    /** A show without a listener limit. */
+    public ShowConfig(Path source, String id, String title, Secret performerKey, AccessMode access, AudioSettings audio,
+            RtpIngestSettings rtpIngest) {
+        this(source, id, title, performerKey, access, audio, rtpIngest, null);
+    }
 }

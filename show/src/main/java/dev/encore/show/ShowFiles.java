@@ -48,7 +48,9 @@ public final class ShowFiles {
                 .required("key", new NodeSchema.SecretType("a secret of at least " + MIN_KEY_CHARS + " characters, or ${ENV_VAR}",
                         key -> key.codePointCount(0, key.length()) < MIN_KEY_CHARS ? "is too short" : null));
         NodeSchema.MapType access = new NodeSchema.MapType()
-                .optional("mode", new NodeSchema.EnumType<>(AccessMode.class), AccessMode.OPEN);
+                .optional("mode", new NodeSchema.EnumType<>(AccessMode.class), AccessMode.OPEN)
+                .optional("capacity", new NodeSchema.IntType(1, Capacity.MAX_SEATS))
+                .optional("vipSeats", new NodeSchema.IntType(0, Capacity.MAX_SEATS));
         NodeSchema.MapType audio = new NodeSchema.MapType()
                 .optional("bitrate", new NodeSchema.IntType(6_000, 510_000), 96_000)
                 .optional("stereo", new NodeSchema.BoolType(), true);
@@ -175,7 +177,25 @@ public final class ShowFiles {
                 values.get("performer.key"),
                 values.get("access.mode"),
                 new AudioSettings(values.<Integer>get("audio.bitrate"), values.<Boolean>get("audio.stereo")),
-                rtp);
+                rtp,
+                capacity(values));
+    }
+
+    /** {@code access.capacity} and {@code access.vipSeats}, or null for no limit. */
+    private static Capacity capacity(NodeSchema.Values values) throws ShowFileException {
+        Integer seats = values.get("access.capacity");
+        Integer vipSeats = values.get("access.vipSeats");
+        if (seats == null) {
+            if (vipSeats != null) {
+                throw values.error("access.vipSeats", "is given without access.capacity",
+                        "access.capacity too, the number of listeners at once of which vipSeats are kept for VIPs");
+            }
+            return null;
+        }
+        if (vipSeats != null && vipSeats > seats) {
+            throw values.error("access.vipSeats", vipSeats + " is more than access.capacity, " + seats, "0.." + seats);
+        }
+        return new Capacity(seats, vipSeats == null ? 0 : vipSeats);
     }
 
     private static String yamlProblem(MarkedYamlEngineException e) {

@@ -63,11 +63,24 @@ class ShowFilesTest {
             assertThat(show.title()).isEqualTo("Rooftop Acoustic #3");
             assertThat(show.performerKey().matches("s3cr3t-from-the-env!")).isTrue();
             assertThat(show.access()).isEqualTo(AccessMode.TOKEN);
+            assertThat(show.capacity()).isEqualTo(new Capacity(50, 5));
             assertThat(show.audio()).isEqualTo(new AudioSettings(64_000, false));
             assertThat(show.rtpIngest().port()).isEqualTo(5004);
             assertThat(show.rtpIngest().bind()).isEqualTo("0.0.0.0");
             assertThat(show.rtpIngest().srtpKey().reveal()).isEqualTo(SRTP_KEY);
             assertThat(show.toString()).doesNotContain("s3cr3t").doesNotContain(SRTP_KEY);
+        }
+
+        @Test
+        void capacityAndVipSeats() throws Exception {
+            assertThat(parse(HEAD).capacity()).isNull();
+            assertThat(parse(HEAD + "access:\n  mode: token\n").capacity()).isNull();
+            assertThat(parse(HEAD + "access:\n  capacity: 50\n").capacity()).isEqualTo(new Capacity(50, 0));
+            assertThat(parse(HEAD + "access: {capacity: 2, vipSeats: 1}\n").capacity()).isEqualTo(new Capacity(2, 1));
+            assertThat(parse(HEAD + "access: {capacity: 1, vipSeats: 1}\n").capacity()).isEqualTo(new Capacity(1, 1));
+            assertThat(parse(HEAD + "access: {capacity: 3, vipSeats: 0}\n").capacity()).isEqualTo(new Capacity(3, 0));
+            assertThat(parse(HEAD + "access: {capacity: 1000000}\n").capacity().seats()).isEqualTo(1_000_000);
+            assertThat(parse(HEAD + "access: {mode: open, capacity: 7}\n").access()).isEqualTo(AccessMode.OPEN);
         }
 
         @Test
@@ -277,8 +290,8 @@ class ShowFilesTest {
             for (String key : new String[] {"drops: []", "telegram: {}", "publicUrl: x", "recording: {}", "highlights: {}"}) {
                 assertThat(failure(HEAD + key + "\n")).contains(": unknown key");
             }
-            assertThat(failure(HEAD + "access:\n  capacity: 10\n")).contains("access.capacity: unknown key");
-            assertThat(failure(HEAD + "access:\n  vipSeats: 2\n")).contains("access.vipSeats: unknown key");
+            assertThat(failure(HEAD + "access:\n  vipSets: 2\n")).isEqualTo("rooftop.yaml:6: access.vipSets: unknown key,"
+                    + " did you mean 'vipSeats'? (expected: one of mode, capacity, vipSeats)");
         }
 
         @Test
@@ -377,7 +390,30 @@ class ShowFilesTest {
             assertThat(failure(HEAD + "access:\n  mode: public\n")).isEqualTo(
                     "rooftop.yaml:6: access.mode: 'public' is not a known value (expected: open or token)");
             assertThat(failure(HEAD + "access: open\n")).isEqualTo(
-                    "rooftop.yaml:5: access: is a scalar 'open' (expected: a mapping with mode)");
+                    "rooftop.yaml:5: access: is a scalar 'open' (expected: a mapping with mode, capacity, vipSeats)");
+        }
+
+        @Test
+        void capacity() {
+            assertThat(failure(HEAD + "access:\n  capacity: 0\n")).isEqualTo(
+                    "rooftop.yaml:6: access.capacity: 0 is out of range (expected: an integer 1..1000000)");
+            assertThat(failure(HEAD + "access:\n  capacity: many\n")).isEqualTo(
+                    "rooftop.yaml:6: access.capacity: 'many' is not an integer (expected: an integer 1..1000000)");
+            assertThat(failure(HEAD + "access:\n  capacity: 1000001\n")).contains("1000001 is out of range");
+            assertThat(failure(HEAD + "access:\n  capacity: 2.5\n")).contains("'2.5' is not an integer");
+            assertThat(failure(HEAD + "access:\n  capacity:\n")).isEqualTo(
+                    "rooftop.yaml:6: access.capacity: has no value (expected: an integer 1..1000000)");
+        }
+
+        @Test
+        void vipSeats() {
+            assertThat(failure(HEAD + "access:\n  capacity: 10\n  vipSeats: -1\n")).isEqualTo(
+                    "rooftop.yaml:7: access.vipSeats: -1 is out of range (expected: an integer 0..1000000)");
+            assertThat(failure(HEAD + "access:\n  capacity: 10\n  vipSeats: 11\n")).isEqualTo(
+                    "rooftop.yaml:7: access.vipSeats: 11 is more than access.capacity, 10 (expected: 0..10)");
+            assertThat(failure(HEAD + "access:\n  mode: token\n  vipSeats: 2\n")).isEqualTo(
+                    "rooftop.yaml:7: access.vipSeats: is given without access.capacity (expected: access.capacity too, the"
+                            + " number of listeners at once of which vipSeats are kept for VIPs)");
         }
 
         @Test

@@ -10,6 +10,26 @@
   const meterFill = document.getElementById('meter-fill');
   const audio = document.getElementById('player');
 
+  // A join token (access.mode: token) comes in the link as ?t=…; it is kept for this tab only (sessionStorage), so
+  // reconnects and reloads still have it, and taken out of the address bar so it isn't shared by accident.
+  const TOKEN_KEY = 'encore.token.' + show.id;
+  const token = (() => {
+    const params = new URLSearchParams(location.search);
+    const fromLink = params.get('t');
+    try {
+      if (fromLink) {
+        sessionStorage.setItem(TOKEN_KEY, fromLink);
+        params.delete('t');
+        const rest = params.toString();
+        history.replaceState(null, '', location.pathname + (rest ? '?' + rest : '') + location.hash);
+      }
+      return fromLink || sessionStorage.getItem(TOKEN_KEY);
+    } catch (e) {
+      return fromLink; // storage disabled: the link's token still works for this page view
+    }
+  })();
+  let fullTimer = null;
+
   const MAX_BACKOFF_MS = 15000;
   const DISCONNECTED_GRACE_MS = 4000;
   const CONNECT_TIMEOUT_MS = 15000;
@@ -17,7 +37,7 @@
   let wanted = false;          // the listener wants sound
   let pc = null;               // the current RTCPeerConnection
   let sessionUrl = null;       // the current WHEP session (Location), to DELETE when leaving
-  let state = 'idle';          // idle | connecting | live | reconnecting | error
+  let state = 'idle';          // idle | connecting | live | reconnecting | waiting (503) | error
   let attempt = 0;             // failed attempts since the last good connection
   let retryTimer = null;
   let graceTimer = null;
@@ -66,6 +86,7 @@
 
   function stop() {
     wanted = false;
+    clearInterval(fullTimer);
     clearTimeout(retryTimer);
     clearTimeout(graceTimer);
     closeSession();
@@ -91,6 +112,7 @@
   }
 
   async function connect() {
+    clearInterval(fullTimer);
     clearTimeout(retryTimer);
     clearTimeout(graceTimer);
     closeSession();
@@ -105,11 +127,9 @@
     try {
       await mine.setLocalDescription(await mine.createOffer());
       await iceGatheringDone(mine, 1500); // non-trickle: the offer carries our candidates
-      const response = await fetch(show.whep, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/sdp' },
-        body: mine.localDescription.sdp,
-      });
+      const headers = { 'Content-Type': 'application/sdp' };
+      if (token) { headers.Authorization = 'Bearer ' + token; }
+      const response = await fetch(show.whep, { method: 'POST', headers, body: mine.localDescription.sdp });
       const body = await response.text();
       if (pc !== mine) { // stopped or superseded meanwhile
         const stale = response.headers.get('Location');
@@ -119,6 +139,17 @@
       if (response.status === 404) {
         fail("This show doesn't exist. Check the link.");
         return;
+      }
+      if (response.status === 401 || response.status === 403) {
+        refused(response.status, errorOf(body));
+        return;
+      }
+      if (response.status === 503) {
+        const seconds = retryAfterSeconds(response, body);
+        if (seconds > 0) {
+          waitForSeat(seconds, errorOf(body) === 'full');
+          return;
+        }
       }
       if (response.status !== 201) {
         throw new Error('the server said ' + response.status + ': ' + body.trim());
@@ -176,6 +207,59 @@
     const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (attempt - 1)) * (0.8 + 0.4 * Math.random());
     setState('reconnecting', 'Reconnecting…');
     retryTimer = setTimeout(connect, delay);
+  }
+
+  function errorOf(body) {
+    try {
+      return JSON.parse(body).error || null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  // 401: no usable token; 403: a token for another show. Either way this link won't work: forget its token.
+  function refused(status, error) {
+    try { sessionStorage.removeItem(TOKEN_KEY); } catch (e) { /* storage disabled */ }
+    if (status === 403) {
+      fail('This link is for another show');
+    } else if (error === 'expired') {
+      fail('This link has expired — ask for a new one in the group');
+    } else if (!token || error === 'missing') {
+      fail('This show needs a personal link — ask for one in the group');
+    } else {
+      fail("This link doesn't work — ask for a new one in the group");
+    }
+  }
+
+  function retryAfterSeconds(response, body) {
+    const header = parseInt(response.headers.get('Retry-After') || '', 10);
+    if (header > 0) { return header; }
+    try {
+      const fromBody = parseInt(JSON.parse(body).retryAfter, 10);
+      return fromBody > 0 ? fromBody : 0;
+    } catch (e) {
+      return 0;
+    }
+  }
+
+  // 503: the room is full (or the server is busy). Count down, then try again; Stop cancels.
+  function waitForSeat(seconds, full) {
+    closeSession();
+    clearInterval(fullTimer);
+    let left = Math.min(3600, seconds);
+    const render = () => setState('waiting', (full ? 'The room is full right now' : 'The server is busy right now')
+      + ' — trying again in ' + left + ' s…');
+    render();
+    fullTimer = setInterval(() => {
+      if (!wanted) { clearInterval(fullTimer); return; }
+      left--;
+      if (left > 0) {
+        render();
+      } else {
+        clearInterval(fullTimer);
+        connect();
+      }
+    }, 1000);
   }
 
   function fail(text) {

@@ -26,6 +26,8 @@ public enum DropReason {
     DTLS_EARLY,
     /** SRTP/SRTCP before the DTLS handshake gave keys. */
     MEDIA_EARLY,
+    /** RTP sent to a publisher, which only sends. */
+    UNEXPECTED_RTP,
     /** Larger than our receive buffer. */
     OVERSIZE,
     /** Handling it threw an unexpected exception (counted, never propagated). */

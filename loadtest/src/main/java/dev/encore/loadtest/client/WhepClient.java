@@ -14,7 +14,8 @@ import java.util.concurrent.CompletionException;
 
 /**
  * The HTTP half of WHEP (draft-ietf-wish-whep §4): {@code POST {base}/whep/{show}} with the offer, {@code 201 Created} with
- * the answer and a {@code Location}; {@code DELETE} that location to leave. Asynchronous on a shared {@link HttpClient};
+ * the answer and a {@code Location}; {@code DELETE} that location to leave. WHIP (RFC 9725 §4.2) is the same exchange on
+ * {@code {base}/whip/{show}} ({@link #whipEndpoint}, {@link #postTo}). Asynchronous on a shared {@link HttpClient};
  * thread-safe.
  */
 public final class WhepClient {
@@ -31,13 +32,22 @@ public final class WhepClient {
 
     /** The WHEP endpoint of {@code show} under {@code base} (which may have a path prefix and a trailing slash). */
     public static URI endpoint(URI base, String showId) {
+        return endpoint(base, "whep", showId);
+    }
+
+    /** The WHIP endpoint of {@code show} under {@code base}: {@code {base}/whip/{show}}. */
+    public static URI whipEndpoint(URI base, String showId) {
+        return endpoint(base, "whip", showId);
+    }
+
+    private static URI endpoint(URI base, String kind, String showId) {
         requireNonNull(base, "base");
         requireNonNull(showId, "showId");
         String b = base.toString();
         while (b.endsWith("/")) {
             b = b.substring(0, b.length() - 1);
         }
-        return URI.create(b + "/whep/" + URLEncoder.encode(showId, StandardCharsets.UTF_8).replace("+", "%20"));
+        return URI.create(b + "/" + kind + "/" + URLEncoder.encode(showId, StandardCharsets.UTF_8).replace("+", "%20"));
     }
 
     /**
@@ -47,7 +57,12 @@ public final class WhepClient {
      * @param token a bearer token, or null
      */
     public CompletableFuture<WhepResource> post(URI base, String showId, String offerSdp, String token) {
-        URI uri = endpoint(base, showId);
+        return postTo(endpoint(base, showId), offerSdp, token);
+    }
+
+    /** Posts an offer to an endpoint URL as is (WHEP or WHIP); see {@link #post}. */
+    public CompletableFuture<WhepResource> postTo(URI uri, String offerSdp, String token) {
+        requireNonNull(uri, "uri");
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
                 .header("Content-Type", "application/sdp")
@@ -60,12 +75,12 @@ public final class WhepClient {
         try {
             sent = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(new WhepException("WHEP POST " + uri + " could not be sent: " + e, e));
+            return CompletableFuture.failedFuture(new WhepException("POST " + uri + " could not be sent: " + e, e));
         }
         return sent.handle((response, error) -> {
             if (error != null) {
                 Throwable cause = unwrap(error);
-                throw new CompletionException(new WhepException("WHEP POST " + uri + " failed: " + cause, cause));
+                throw new CompletionException(new WhepException("POST " + uri + " failed: " + cause, cause));
             }
             return toResource(uri, response);
         });
@@ -75,19 +90,19 @@ public final class WhepClient {
         int status = response.statusCode();
         String body = response.body() == null ? "" : response.body();
         if (status != 201) {
-            throw new CompletionException(new WhepException(status, "WHEP POST " + uri + " answered " + status + " (expected: 201"
+            throw new CompletionException(new WhepException(status, "POST " + uri + " answered " + status + " (expected: 201"
                     + " Created): " + truncate(body)));
         }
         String location = response.headers().firstValue("Location").orElse(null);
         if (location == null || location.isBlank()) {
-            throw new CompletionException(new WhepException(status, "WHEP POST " + uri + " answered 201 without a Location"
+            throw new CompletionException(new WhepException(status, "POST " + uri + " answered 201 without a Location"
                     + " (expected: the session's URL)"));
         }
         URI resolved;
         try {
             resolved = uri.resolve(location.trim());
         } catch (IllegalArgumentException e) {
-            throw new CompletionException(new WhepException(status, "WHEP POST " + uri + " answered a bad Location: '"
+            throw new CompletionException(new WhepException(status, "POST " + uri + " answered a bad Location: '"
                     + truncate(location) + "' (expected: a URL)"));
         }
         return new WhepResource(resolved, body);
