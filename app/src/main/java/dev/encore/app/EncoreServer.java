@@ -10,11 +10,15 @@ import dev.encore.media.WhepService;
 import dev.encore.media.WhipService;
 import dev.encore.show.ShowConfig;
 import dev.encore.show.access.ServerSecret;
+import dev.encore.show.access.TokenAuthority;
+import dev.encore.signaling.ShowChannel;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -60,14 +64,17 @@ public final class EncoreServer implements AutoCloseable {
     private final List<ShowConfig> shows;
     private final MediaServer media;
     private final HttpServer http;
+    private final ShowChannel channel;
     private final String publicUrl;
     private volatile boolean closed;
 
-    private EncoreServer(Options options, List<ShowConfig> shows, MediaServer media, HttpServer http, String publicUrl) {
+    private EncoreServer(Options options, List<ShowConfig> shows, MediaServer media, HttpServer http, ShowChannel channel,
+            String publicUrl) {
         this.options = options;
         this.shows = shows;
         this.media = media;
         this.http = http;
+        this.channel = channel;
         this.publicUrl = publicUrl;
     }
 
@@ -98,22 +105,37 @@ public final class EncoreServer implements AutoCloseable {
         if (options.dataDir() != null) {
             Files.createDirectories(options.dataDir());
         }
-        MediaServer media = MediaServer.start(new MediaServerConfig(options.bindHost(), options.mediaPort(),
-                options.announceIp(), 0));
+        // Without a data directory (tests) the show channel keeps its database in a fresh temporary directory.
+        Path stateDir = options.dataDir() != null ? options.dataDir() : Files.createTempDirectory("encore-state-");
+        ShowChannel channel;
+        try {
+            channel = ShowChannel.start(showList, new TokenAuthority(secret), stateDir, Clock.systemUTC());
+        } catch (SQLException e) {
+            throw new IOException("show database in " + stateDir + ": " + e.getMessage()
+                    + " (expected: a writable data directory)", e);
+        }
+        MediaServer media;
+        try {
+            media = MediaServer.start(new MediaServerConfig(options.bindHost(), options.mediaPort(), options.announceIp(), 0));
+        } catch (InterruptedException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
         try {
             for (ShowConfig show : showList) {
                 media.addShow(show);
             }
             AtomicReference<EncoreServer> started = new AtomicReference<>();
             HttpApi api = new HttpApi(showList, new MediaServerBackend(media), secret, () -> started.get().baseUrl());
-            HttpServer http = HttpServer.start(options.bindHost(), options.httpPort(), api);
-            EncoreServer server = new EncoreServer(options, showList, media, http, publicUrl);
+            HttpServer http = HttpServer.start(options.bindHost(), options.httpPort(), api, channel.httpHandler());
+            EncoreServer server = new EncoreServer(options, showList, media, http, channel, publicUrl);
             started.set(server);
             LOG.info("Encore is up: HTTP on {}, media (UDP) on {}, {} show(s)", http.localAddress(), media.localAddress(),
                     showList.size());
             return server;
         } catch (Exception e) { // also Netty's undeclared BindException
             media.close();
+            channel.close();
             throw e;
         }
     }
@@ -124,6 +146,11 @@ public final class EncoreServer implements AutoCloseable {
 
     public MediaServer mediaServer() {
         return media;
+    }
+
+    /** The show channel: set list, requests, polls over {@code /ws/{show}}. */
+    public ShowChannel showChannel() {
+        return channel;
     }
 
     public Optional<Router> router(String showId) {
@@ -161,7 +188,11 @@ public final class EncoreServer implements AutoCloseable {
         try {
             http.close();
         } finally {
-            media.close();
+            try {
+                media.close();
+            } finally {
+                channel.close();
+            }
         }
     }
 

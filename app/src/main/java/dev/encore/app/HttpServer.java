@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -54,6 +55,14 @@ final class HttpServer implements AutoCloseable {
 
     /** Binds {@code bindHost:port} (port 0 picks a free one) and serves {@code api}. */
     static HttpServer start(String bindHost, int port, HttpApi api) throws InterruptedException {
+        return start(bindHost, port, api, null);
+    }
+
+    /**
+     * Binds {@code bindHost:port} and serves {@code api}; {@code upgrades}, when not null, sees every whole request first and
+     * takes the ones it serves (the show channel's {@code GET /ws/{show}}), passing the rest on. It must be sharable.
+     */
+    static HttpServer start(String bindHost, int port, HttpApi api, ChannelHandler upgrades) throws InterruptedException {
         requireNonNull(bindHost, "bindHost");
         requireNonNull(api, "api");
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("encore-http", true),
@@ -71,6 +80,9 @@ final class HttpServer implements AutoCloseable {
                             p.addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS));
                             p.addLast(new HttpServerCodec());
                             p.addLast(new TextTooLargeAggregator(MAX_BODY_BYTES, api.metrics()));
+                            if (upgrades != null) {
+                                p.addLast(upgrades);
+                            }
                             p.addLast(new RequestHandler(api));
                         }
                     });

@@ -10,9 +10,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,5 +93,36 @@ class EncoreServerTest {
             assertThat(in).as("test resource %s (from the protocol test-jar)", resource).isNotNull();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    @Test
+    void showChannelWebSocketIsServedOnTheSameHttpPort() throws Exception {
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        WebSocket socket = client.newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + server.httpPort() + "/ws/demo"), new WebSocket.Listener() {
+                    private final StringBuilder partial = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            received.add(partial.toString());
+                            partial.setLength(0);
+                        }
+                        webSocket.request(1);
+                        return null;
+                    }
+                }).get(5, TimeUnit.SECONDS);
+        try {
+            socket.sendText("{\"type\":\"hello\",\"v\":1}", true).get(5, TimeUnit.SECONDS);
+            String welcome = received.poll(5, TimeUnit.SECONDS);
+            assertThat(welcome).as("welcome").isNotNull().contains("\"type\":\"welcome\"").contains("\"show\":\"demo\"");
+            String state = received.poll(5, TimeUnit.SECONDS);
+            assertThat(state).as("state").isNotNull().contains("\"type\":\"state\"");
+        } finally {
+            socket.abort();
+        }
+        // HTTP routes on the same port still work after the upgrade handler saw the request.
+        assertThat(client.send(request("/healthz").GET().build(), BodyHandlers.ofString()).statusCode()).isEqualTo(200);
     }
 }
