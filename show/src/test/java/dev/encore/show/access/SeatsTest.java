@@ -168,7 +168,7 @@ class SeatsTest {
         // 2 VIP threads try 200 times and 6 general threads 600 times: every seat is taken, general listeners never hold
         // more than capacity - vipSeats (VIPs may take general seats too, so how many each got depends on the interleaving).
         assertThat(held).hasSize(50);
-        assertThat(held.stream().filter(a -> a.tier() == Tier.GENERAL).count()).isBetween(1L, 40L);
+        assertThat(held.stream().filter(a -> a.tier() == Tier.GENERAL).count()).isLessThanOrEqualTo(40L);
         assertThat(held.stream().filter(a -> a.tier() == Tier.VIP).count()).isGreaterThanOrEqualTo(10L);
         assertThat(seats.inUse()).isEqualTo(50);
         held.forEach(Admission::release);
