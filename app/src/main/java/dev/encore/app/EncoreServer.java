@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -89,6 +90,15 @@ public final class EncoreServer implements AutoCloseable {
      */
     public static EncoreServer start(Options options, List<ShowConfig> shows, ServerSecret secret, String publicUrl)
             throws InterruptedException, IOException {
+        return start(options, shows, secret, publicUrl, null);
+    }
+
+    /**
+     * As {@link #start(Options, List, ServerSecret, String)}, with the media server's setup timeout (null: 30 s), so that
+     * tests need not wait 30 s for a session that never connects.
+     */
+    static EncoreServer start(Options options, List<ShowConfig> shows, ServerSecret secret, String publicUrl,
+            Duration setupTimeout) throws InterruptedException, IOException {
         requireNonNull(options, "options");
         requireNonNull(secret, "secret");
         List<ShowConfig> showList = List.copyOf(requireNonNull(shows, "shows"));
@@ -99,13 +109,16 @@ public final class EncoreServer implements AutoCloseable {
             Files.createDirectories(options.dataDir());
         }
         MediaServer media = MediaServer.start(new MediaServerConfig(options.bindHost(), options.mediaPort(),
-                options.announceIp(), 0));
+                options.announceIp(), 0, setupTimeout));
         try {
             for (ShowConfig show : showList) {
                 media.addShow(show);
             }
             AtomicReference<EncoreServer> started = new AtomicReference<>();
             HttpApi api = new HttpApi(showList, new MediaServerBackend(media), secret, () -> started.get().baseUrl());
+            // Before HTTP starts, so no session can end unseen: a seat is freed whatever ends its session.
+            AccessGate access = api.access();
+            media.onSessionEnded(access::sessionEnded);
             HttpServer http = HttpServer.start(options.bindHost(), options.httpPort(), api);
             EncoreServer server = new EncoreServer(options, showList, media, http, publicUrl);
             started.set(server);
