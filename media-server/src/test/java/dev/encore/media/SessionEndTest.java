@@ -206,6 +206,11 @@ class SessionEndTest {
         assertThat(timedOut.await(5, TimeUnit.SECONDS)).as("removed by the sweeper").isTrue();
         assertThat(heard).containsExactly(new Ended("s", id, SessionEndReason.SETUP_TIMEOUT, false));
         assertThat(server.peers().byId(id)).isNull();
+        // counted by the sweeper after the removal (and so after the listener)
+        long deadline = System.nanoTime() + 5 * S;
+        while (server.mediaMetrics().setupTimeouts() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         assertThat(server.mediaMetrics().setupTimeouts()).isEqualTo(1);
         assertThat(server.whep().unsubscribe("s", id)).isFalse();
         server.close();
