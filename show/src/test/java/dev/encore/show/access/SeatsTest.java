@@ -165,9 +165,11 @@ class SeatsTest {
             pool.shutdownNow();
         }
 
-        // 2 VIP threads try 200 times and 6 general threads 600 times: general stops at 40, VIPs fill the last 10.
+        // 2 VIP threads try 200 times and 6 general threads 600 times: general stops at 40 at most, VIPs fill the rest (a VIP
+        // may take any free seat, so how many each tier gets depends on which threads run first).
         assertThat(held).hasSize(50);
-        assertThat(held.stream().filter(a -> a.tier() == Tier.GENERAL)).hasSize(40);
+        assertThat(held.stream().filter(a -> a.tier() == Tier.GENERAL).count()).isLessThanOrEqualTo(40L);
+        assertThat(held.stream().filter(a -> a.tier() == Tier.VIP).count()).isGreaterThanOrEqualTo(10L);
         assertThat(seats.inUse()).isEqualTo(50);
         held.forEach(Admission::release);
         assertThat(seats.inUse()).isZero();
