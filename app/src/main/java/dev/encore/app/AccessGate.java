@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.encore.media.NoSuchShowException;
-import dev.encore.media.Router;
+import dev.encore.media.SessionEndReason;
 import dev.encore.media.WhepService;
 import dev.encore.media.WhepSession;
 import dev.encore.protocol.sdp.SdpException;
@@ -21,17 +21,11 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +34,10 @@ import org.slf4j.LoggerFactory;
  * takes a seat when the show has an {@code access.capacity}, and gives the seat back when the listener's session ends.
  *
  * <p>Order: {@link #admit} (401/403 for a bad token, 503 when full) → {@link Pass#subscribe} (binds the seat to the new
- * session, or frees it if the media server refuses the offer) → {@link #sessionEnded} on {@code DELETE}. A session can also
- * end inside the media server (consent expiry, a setup that never completes) without telling anyone; until the media server
- * reports such ends, seats are reconciled against {@link Router#consumerCount()} whenever a show is full (see
- * {@link #reconcile}).
+ * session, or frees it if the media server refuses the offer) → {@link #sessionEnded} when the session ends: on
+ * {@code DELETE}, and for every end inside the media server (consent expiry, setup timeout, DTLS failure, close), which
+ * {@code MediaServer.onSessionEnded} reports with the session id (registered by {@link EncoreServer#start}). Either call
+ * frees the seat once; the other then finds nothing.
  *
  * <p>Open shows: no token is needed; a valid token for the show that is presented anyway gives its tier (so VIP seats
  * work for open shows too), anything else counts as general and is never refused for it.
@@ -52,35 +46,28 @@ import org.slf4j.LoggerFactory;
  * at most a short prefix. Thread-safe: called from every HTTP event loop.
  */
 final class AccessGate {
-    /**
-     * A seat younger than this is never reclaimed by {@link #reconcile}: its session may still be connecting (the media
-     * server gives ICE and DTLS 30 s).
-     */
-    static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(35);
-
     private static final Logger LOG = LoggerFactory.getLogger(AccessGate.class);
 
     private final TokenAuthority authority;
-    private final Function<String, Optional<Router>> routers;
     private final Clock clock;
-    private final LongSupplier nanoClock;
     private final ObjectMapper json = new ObjectMapper();
     /** Seats per show with a capacity; immutable after construction. */
     private final Map<String, Seats> seats = new HashMap<>();
-    /** Seats held by live sessions, by session id (unguessable, from the media server). */
+    /**
+     * Seats held by live sessions, by session id (unguessable, from the media server). A session is bound before its id
+     * leaves this server (the 201's Location), and the media server ends a session that has not connected only after its
+     * setup timeout: so its end is reported after the binding.
+     */
     private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
 
     /** A seat held by a session. */
-    private record Held(String showId, Admission admission, long sinceNanos) {
+    private record Held(String showId, Admission admission) {
     }
 
-    AccessGate(List<ShowConfig> shows, TokenAuthority authority, Function<String, Optional<Router>> routers, Clock clock,
-            LongSupplier nanoClock) {
+    AccessGate(List<ShowConfig> shows, TokenAuthority authority, Clock clock) {
         requireNonNull(shows, "shows");
         this.authority = requireNonNull(authority, "authority");
-        this.routers = requireNonNull(routers, "routers");
         this.clock = requireNonNull(clock, "clock");
-        this.nanoClock = requireNonNull(nanoClock, "nanoClock");
         for (ShowConfig show : shows) {
             if (show.capacity() != null) {
                 seats.put(show.id(), new Seats(show.capacity().seats(), show.capacity().vipSeats()));
@@ -121,9 +108,6 @@ final class AccessGate {
             return new Pass(this, show.id(), null, null);
         }
         Admission admission = showSeats.tryAdmit(tier);
-        if (!admission.admitted() && reconcile(show.id()) > 0) {
-            admission = showSeats.tryAdmit(tier);
-        }
         if (!admission.admitted()) {
             int retryAfter = admission.refusal().retryAfterSeconds();
             LOG.debug("WHEP {}: full for {} (token {}), {}", show.id(), tier, tokenId, showSeats);
@@ -133,59 +117,31 @@ final class AccessGate {
         return new Pass(this, show.id(), admission, null);
     }
 
-    /** The listener's session ended (DELETE): its seat, if it holds one, is free again. Unknown ids are ignored. */
-    void sessionEnded(String showId, String sessionId) {
+    /**
+     * The listener's session ended ({@code DELETE}): its seat, if it holds one, is free again. Unknown ids are ignored.
+     *
+     * @return whether a seat was freed
+     */
+    boolean sessionEnded(String showId, String sessionId) {
         if (showId == null || sessionId == null) {
-            return;
+            return false;
         }
         Held h = held.get(sessionId);
         if (h != null && h.showId().equals(showId) && held.remove(sessionId, h)) {
             h.admission().release();
+            return true;
         }
+        return false;
     }
 
     /**
-     * Frees seats whose sessions ended inside the media server without a DELETE (consent expired, setup failed). The media
-     * server does not (yet) say which sessions ended, so this works from counts: every seat older than
-     * {@link #SETTLE_NANOS} belongs to a session that is either connected (a consumer) or gone; when there are more such
-     * seats than consumers, the surplus is freed, oldest first. It never frees more seats than have certainly ended, though
-     * it may free a live listener's seat in place of a dead one's (the totals stay right; the live one's later DELETE then
-     * frees nothing, and the dead one's seat is freed by a later reconcile).
-     *
-     * @return seats freed
+     * The media server ended the session ({@code MediaServer.onSessionEnded}; any thread, must not block): as
+     * {@link #sessionEnded(String, String)}.
      */
-    int reconcile(String showId) {
-        if (!seats.containsKey(showId)) {
-            return 0;
-        }
-        int consumers = routers.apply(showId).map(Router::consumerCount).orElse(0);
-        long now = nanoClock.getAsLong();
-        synchronized (this) { // one reconcile at a time; admits and releases go on meanwhile
-            List<Map.Entry<String, Held>> settled = new ArrayList<>();
-            for (Map.Entry<String, Held> entry : held.entrySet()) {
-                Held h = entry.getValue();
-                if (h.showId().equals(showId) && now - h.sinceNanos() >= SETTLE_NANOS) {
-                    settled.add(entry);
-                }
-            }
-            int surplus = settled.size() - consumers;
-            if (surplus <= 0) {
-                return 0;
-            }
-            settled.sort(Comparator.comparingLong(e -> e.getValue().sinceNanos()));
-            int freed = 0;
-            for (Map.Entry<String, Held> entry : settled) {
-                if (freed == surplus) {
-                    break;
-                }
-                if (held.remove(entry.getKey(), entry.getValue())) {
-                    entry.getValue().admission().release();
-                    freed++;
-                }
-            }
-            LOG.info("show {}: freed {} seat(s) of sessions that ended without a DELETE ({} listener(s) connected)", showId,
-                    freed, consumers);
-            return freed;
+    void sessionEnded(String showId, String sessionId, SessionEndReason reason) {
+        if (sessionEnded(showId, sessionId)) {
+            Seats s = seats.get(showId);
+            LOG.debug("WHEP {}: seat freed, session ended ({}), {}", showId, reason, s);
         }
     }
 
@@ -196,7 +152,7 @@ final class AccessGate {
     }
 
     private void bind(String showId, Admission admission, String sessionId) {
-        held.put(sessionId, new Held(showId, admission, nanoClock.getAsLong()));
+        held.put(sessionId, new Held(showId, admission));
     }
 
     /** 401 (or 403 for a token of another show), RFC 6750 §3 style, with a JSON body saying why. */

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -96,6 +97,15 @@ public final class EncoreServer implements AutoCloseable {
      */
     public static EncoreServer start(Options options, List<ShowConfig> shows, ServerSecret secret, String publicUrl)
             throws InterruptedException, IOException {
+        return start(options, shows, secret, publicUrl, null);
+    }
+
+    /**
+     * As {@link #start(Options, List, ServerSecret, String)}, with the media server's setup timeout (null: 30 s), so that
+     * tests need not wait 30 s for a session that never connects.
+     */
+    static EncoreServer start(Options options, List<ShowConfig> shows, ServerSecret secret, String publicUrl,
+            Duration setupTimeout) throws InterruptedException, IOException {
         requireNonNull(options, "options");
         requireNonNull(secret, "secret");
         List<ShowConfig> showList = List.copyOf(requireNonNull(shows, "shows"));
@@ -116,7 +126,8 @@ public final class EncoreServer implements AutoCloseable {
         }
         MediaServer media;
         try {
-            media = MediaServer.start(new MediaServerConfig(options.bindHost(), options.mediaPort(), options.announceIp(), 0));
+            media = MediaServer.start(new MediaServerConfig(options.bindHost(), options.mediaPort(), options.announceIp(), 0,
+                    setupTimeout));
         } catch (InterruptedException | RuntimeException e) {
             channel.close();
             throw e;
@@ -127,6 +138,9 @@ public final class EncoreServer implements AutoCloseable {
             }
             AtomicReference<EncoreServer> started = new AtomicReference<>();
             HttpApi api = new HttpApi(showList, new MediaServerBackend(media), secret, () -> started.get().baseUrl());
+            // Before HTTP starts, so no session can end unseen: a seat is freed whatever ends its session.
+            AccessGate access = api.access();
+            media.onSessionEnded(access::sessionEnded);
             HttpServer http = HttpServer.start(options.bindHost(), options.httpPort(), api, channel.httpHandler());
             EncoreServer server = new EncoreServer(options, showList, media, http, channel, publicUrl);
             started.set(server);

@@ -91,7 +91,7 @@ final class HttpApi {
             }
         }
         TokenAuthority authority = new TokenAuthority(secret);
-        access = new AccessGate(shows, authority, media::router, Clock.systemUTC(), System::nanoTime);
+        access = new AccessGate(shows, authority, Clock.systemUTC());
         tokens = new TokenApi(authority, baseUrl, Clock.systemUTC());
         routes.add(HttpMethod.GET, "/", (req, p) -> index())
                 .add(HttpMethod.GET, "/l/{show}", (req, p) -> listenerPage(show(p)))
@@ -115,6 +115,11 @@ final class HttpApi {
 
     HttpMetrics metrics() {
         return metrics;
+    }
+
+    /** Seats (issue 3): {@link EncoreServer#start} tells it of every listener session the media server ends. */
+    AccessGate access() {
+        return access;
     }
 
     /** Answers one request; never throws. The caller owns (and releases) the request and writes the response. */

@@ -3,7 +3,7 @@ package dev.encore.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.encore.media.Router;
+import dev.encore.media.SessionEndReason;
 import dev.encore.media.WhepService;
 import dev.encore.media.WhepSession;
 import dev.encore.protocol.sdp.SdpException;
@@ -17,13 +17,10 @@ import dev.encore.show.access.TokenAuthority;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** Seats bound to sessions, freed on DELETE or a refused offer, and reconciled against the router's consumer count. */
+/** Seats bound to sessions, freed once on DELETE, on an end the media server reports, or on a refused offer. */
 class AccessGateTest {
     private static final TokenAuthority AUTHORITY = new TokenAuthority(ServerSecret.ofValue("x".repeat(40)));
     private static final ShowConfig HALL = new ShowConfig(null, "hall", "Hall", null, AccessMode.TOKEN,
@@ -31,29 +28,7 @@ class AccessGateTest {
     private static final ShowConfig FREE = new ShowConfig(null, "free", "Free", null, AccessMode.OPEN,
             new AudioSettings(64_000, true), null);
 
-    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
-    private final AtomicInteger consumers = new AtomicInteger();
     private final AtomicInteger sessions = new AtomicInteger();
-    private final Router router = new Router() {
-        @Override
-        public String showId() {
-            return "hall";
-        }
-
-        @Override
-        public void feed(byte[] rtp, int off, int len) {
-        }
-
-        @Override
-        public int consumerCount() {
-            return consumers.get();
-        }
-
-        @Override
-        public boolean performerOnline() {
-            return true;
-        }
-    };
     private final WhepService whep = new WhepService() {
         @Override
         public WhepSession subscribe(String showId, String offerSdp) throws SdpException {
@@ -68,8 +43,7 @@ class AccessGateTest {
             return true;
         }
     };
-    private final AccessGate gate = new AccessGate(List.of(HALL, FREE), AUTHORITY,
-            id -> id.equals("hall") ? Optional.of(router) : Optional.empty(), Clock.systemUTC(), nanos::get);
+    private final AccessGate gate = new AccessGate(List.of(HALL, FREE), AUTHORITY, Clock.systemUTC());
 
     private String bearer(Tier tier) {
         return "Bearer " + AUTHORITY.mint("hall", tier, Duration.ofHours(1), null, Clock.systemUTC()).encoded();
@@ -79,10 +53,6 @@ class AccessGateTest {
         AccessGate.Pass pass = gate.admit(HALL, bearer(tier));
         assertThat(pass.refused()).as("admitted").isFalse();
         return pass.subscribe(whep, "offer").sessionId();
-    }
-
-    private void later(long seconds) {
-        nanos.addAndGet(TimeUnit.SECONDS.toNanos(seconds));
     }
 
     @Test
@@ -120,46 +90,28 @@ class AccessGateTest {
         assertThat(pass.refused()).isFalse();
         pass.subscribe(whep, "offer");
         assertThat(gate.seatsInUse("free")).isZero();
-        assertThat(gate.reconcile("free")).isZero();
     }
 
     @Test
-    void whenFullSeatsOfSessionsThatEndedUnseenAreReclaimed() throws Exception {
-        join(Tier.GENERAL);
-        join(Tier.VIP);
-        consumers.set(2);
+    void anEndReportedByTheMediaServerFreesTheSeatOnceWhateverTheCause() throws Exception {
+        String general = join(Tier.GENERAL);
+        String vip = join(Tier.VIP);
         AccessGate.Pass refused = gate.admit(HALL, bearer(Tier.VIP));
-        assertThat(refused.refused()).as("both seats are held by connected listeners").isTrue();
+        assertThat(refused.refused()).as("both seats are held").isTrue();
         assertThat(refused.refusal().status().code()).isEqualTo(503);
         refused.refusal().release();
 
-        // one listener's consent expires inside the media server: no DELETE, one consumer fewer
-        consumers.set(1);
-        later(1);
-        AccessGate.Pass young = gate.admit(HALL, bearer(Tier.VIP));
-        assertThat(young.refused()).as("seats younger than the setup time are never reclaimed").isTrue();
-        young.refusal().release();
-
-        later(TimeUnit.NANOSECONDS.toSeconds(AccessGate.SETTLE_NANOS));
-        AccessGate.Pass admitted = gate.admit(HALL, bearer(Tier.VIP));
-        assertThat(admitted.refused()).as("the surplus seat was reclaimed").isFalse();
-        admitted.subscribe(whep, "offer");
-        assertThat(gate.seatsInUse("hall")).isEqualTo(2);
-    }
-
-    @Test
-    void reconcileNeverFreesMoreThanTheSurplus() throws Exception {
-        join(Tier.GENERAL);
-        join(Tier.VIP);
-        later(60);
-        consumers.set(2);
-        assertThat(gate.reconcile("hall")).isZero();
-        consumers.set(1);
-        assertThat(gate.reconcile("hall")).isEqualTo(1);
+        gate.sessionEnded("hall", vip, SessionEndReason.CONSENT_EXPIRED);
         assertThat(gate.seatsInUse("hall")).isEqualTo(1);
-        assertThat(gate.reconcile("hall")).isZero();
-        consumers.set(0);
-        assertThat(gate.reconcile("hall")).isEqualTo(1);
-        assertThat(gate.seatsInUse("hall")).isZero();
+        assertThat(gate.sessionEnded("hall", vip)).as("a later DELETE frees nothing more").isFalse();
+        gate.sessionEnded("hall", vip, SessionEndReason.UNSUBSCRIBED);
+        assertThat(gate.seatsInUse("hall")).isEqualTo(1);
+        AccessGate.Pass admitted = gate.admit(HALL, bearer(Tier.VIP));
+        assertThat(admitted.refused()).as("the VIP seat is free again").isFalse();
+        admitted.subscribe(whep, "offer");
+
+        assertThat(gate.sessionEnded("hall", general)).as("DELETE first").isTrue();
+        gate.sessionEnded("hall", general, SessionEndReason.UNSUBSCRIBED);
+        assertThat(gate.seatsInUse("hall")).isEqualTo(1);
     }
 }

@@ -122,7 +122,7 @@ final class DtlsHandshakes implements AutoCloseable {
         metrics.dtlsFailure(reason);
         LOG.debug("DTLS handshake failed for {}: {}", session, reason);
         session.markDtlsFailed();
-        peers.remove(session);
+        peers.remove(session, SessionEndReason.DTLS_FAILED);
     }
 
     /** A short label for a failed handshake, for the {@code reason} label. */

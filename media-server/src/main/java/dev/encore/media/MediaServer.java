@@ -45,10 +45,13 @@ import static java.util.Objects.requireNonNull;
  * one), read with {@code recvmmsg} and write fan-out batches with {@code sendmmsg}. Without epoll, one NIO channel.
  *
  * <p>Threads: media event loops ({@link MediaPacketHandler}, fan-out), a bounded DTLS handshake pool, and the app's
- * threads calling {@link #addShow}, {@link #whep()}, {@link #whip()} and {@link Router#feed}. Thread-safe.
+ * threads calling {@link #addShow}, {@link #whep()}, {@link #whip()} and {@link Router#feed}; a sweeper on one event loop
+ * removes sessions whose consent expired or whose setup timed out. Thread-safe.
  */
 public final class MediaServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MediaServer.class);
+    /** The sweeper runs this often, or more often when the setup timeout is short. */
+    static final long SWEEP_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** recvmmsg reads up to this many datagrams per call. */
     static final int DATAGRAMS_PER_READ = 16;
     static final int SOCKET_BUFFER = 4 << 20;
@@ -83,7 +86,9 @@ public final class MediaServer implements AutoCloseable {
         int port = ((InetSocketAddress) channels.get(0).localAddress()).getPort();
         this.whep = new MediaWhepService(routers::get, peers, identity.fingerprint(), candidateIp, port, nanoClock);
         this.whip = new MediaWhipService(routers::get, peers, metrics, identity.fingerprint(), candidateIp, port, nanoClock);
-        this.sweeper = group.next().scheduleAtFixedRate(this::sweep, 1, 1, TimeUnit.SECONDS);
+        // A quarter of a short setup timeout, so that a session is removed at most 25 % late.
+        long sweepNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(SWEEP_PERIOD_NANOS, peers.setupTimeoutNanos() / 4));
+        this.sweeper = group.next().scheduleAtFixedRate(this::sweep, sweepNanos, sweepNanos, TimeUnit.NANOSECONDS);
     }
 
     /** Binds the media port and starts the event loops. */
@@ -106,7 +111,7 @@ public final class MediaServer implements AutoCloseable {
         }
         Map<String, ShowRouter> routers = new ConcurrentHashMap<>();
         MediaMetrics metrics = new MediaMetrics(() -> List.copyOf(routers.values()));
-        PeerTable peers = new PeerTable();
+        PeerTable peers = new PeerTable(PeerTable.CONSENT_TIMEOUT_NANOS, config.effectiveSetupTimeout().toNanos());
         DtlsIdentity identity = DtlsIdentity.generate();
         int cores = Runtime.getRuntime().availableProcessors();
         DtlsHandshakes handshakes = new DtlsHandshakes(identity, peers, metrics, 2 * cores, 256, DtlsHandshakes.TIMEOUT, clock);
@@ -190,6 +195,16 @@ public final class MediaServer implements AutoCloseable {
         return whep;
     }
 
+    /**
+     * From now on, {@code listener} is told when a WHEP listener session ends, exactly once per session and whatever the
+     * cause ({@link SessionEndReason}): on the thread that removed the session, outside any lock (see
+     * {@link SessionEndListener} for which). Sessions that ended before registration are not reported: register before
+     * the first {@link WhepService#subscribe}. Exceptions it throws are caught and logged.
+     */
+    public void onSessionEnded(SessionEndListener listener) {
+        peers.onSessionEnded(listener);
+    }
+
     /** WHIP (RFC 9725) publisher sessions; the HTTP layer checks the performer key before calling it. */
     public WhipService whip() {
         return whip;
@@ -249,7 +264,7 @@ public final class MediaServer implements AutoCloseable {
         closed = true;
         sweeper.cancel(false);
         ingests.values().forEach(RtpIngest::close);
-        peers.all().forEach(peers::remove);
+        peers.all().forEach(s -> peers.remove(s, SessionEndReason.SERVER_CLOSED));
         routers.values().forEach(ShowRouter::close);
         for (Channel ch : channels) {
             ch.close().syncUninterruptibly();

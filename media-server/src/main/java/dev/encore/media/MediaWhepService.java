@@ -17,7 +17,7 @@ import static java.util.Objects.requireNonNull;
 /**
  * WHEP listener sessions (draft-ietf-wish-whep): an offer in, a {@code sendonly} answer out with ICE-lite, our DTLS
  * fingerprint and our one host candidate; the session then waits for the listener's ICE checks and DTLS handshake on the
- * media port and is removed if they do not complete within 30 s.
+ * media port and is removed if they do not complete within the setup timeout (30 s by default).
  *
  * <p>Thread-safe: called by the app's HTTP threads.
  */
@@ -79,8 +79,7 @@ final class MediaWhepService implements WhepService {
         if (session == null || session.publisher() || !session.router().showId().equals(showId)) {
             return false;
         }
-        peers.remove(session);
-        return true;
+        return peers.remove(session, SessionEndReason.UNSUBSCRIBED);
     }
 
     /** 144 random bits, URL-safe base64 without padding (24 characters). */

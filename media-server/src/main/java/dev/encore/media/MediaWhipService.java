@@ -86,7 +86,6 @@ final class MediaWhipService implements WhipService {
         if (session == null || !session.publisher() || !session.router().showId().equals(showId)) {
             return false;
         }
-        peers.remove(session);
-        return true;
+        return peers.remove(session, SessionEndReason.UNSUBSCRIBED);
     }
 }

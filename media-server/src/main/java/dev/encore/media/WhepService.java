@@ -16,6 +16,9 @@ public interface WhepService {
      */
     WhepSession subscribe(String showId, String offerSdp) throws NoSuchShowException, SdpException;
 
-    /** Ends a listener session; false when there is no such session for that show. */
+    /**
+     * Ends a listener session; false when there is no such session for that show. A session can also end inside the media
+     * server (consent expiry, setup timeout, DTLS failure, close): {@link MediaServer#onSessionEnded} reports every end.
+     */
     boolean unsubscribe(String showId, String sessionId);
 }

@@ -16,6 +16,8 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A client whose certificate does not match the offer's fingerprint: ICE succeeds, DTLS fails, the failure is counted and
- * the session removed; nothing reaches the router.
+ * the session removed (and reported once as {@link SessionEndReason#DTLS_FAILED}); nothing reaches the router.
  */
 class DtlsFailureTest {
     private final ExecutorService executor = Executors.newCachedThreadPool();
@@ -44,9 +46,12 @@ class DtlsFailureTest {
     void aCertificateThatDoesNotMatchTheOfferFailsTheHandshakeAndEndsTheSession() throws Exception {
         server = MediaServer.start(new MediaServerConfig("127.0.0.1", 0, null, 1));
         server.addShow(show("s", 64_000, null));
+        List<String> ended = new CopyOnWriteArrayList<>();
+        server.onSessionEnded((showId, sessionId, reason) -> ended.add(showId + " " + sessionId + " " + reason));
         String offerSdp = MediaServerTest.fixture("chrome-whep-recvonly.sdp");
         AudioOffer offer = WebRtcSdp.parseOffer(offerSdp);
-        AudioAnswer answer = WebRtcSdp.parseAnswer(server.whep().subscribe("s", offerSdp).answerSdp());
+        WhepSession session = server.whep().subscribe("s", offerSdp);
+        AudioAnswer answer = WebRtcSdp.parseAnswer(session.answerSdp());
         InetSocketAddress target = server.localAddress();
         try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             socket.setSoTimeout(5_000);
@@ -86,5 +91,7 @@ class DtlsFailureTest {
         assertThat(server.mediaMetrics().dtlsFailures("certificate")).isEqualTo(1);
         assertThat(server.mediaMetrics().dtlsHandshakes()).isZero();
         assertThat(server.router("s").orElseThrow().consumerCount()).isZero();
+        server.close();
+        assertThat(ended).as("reported once, as a DTLS failure").containsExactly("s " + session.sessionId() + " DTLS_FAILED");
     }
 }
