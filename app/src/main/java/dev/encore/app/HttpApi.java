@@ -482,7 +482,8 @@ final class HttpApi {
         String data = json.writeValueAsString(json.createObjectNode()
                 .put("id", show.id())
                 .put("title", show.title())
-                .put("whep", "/whep/" + show.id()));
+                .put("whep", "/whep/" + show.id())
+                .put("ws", "/ws/" + show.id()));
         return page(listenerPage.render(show.title(), data));
     }
 
@@ -493,7 +494,9 @@ final class HttpApi {
                 .put("title", show.title())
                 .put("whip", "/whip/" + show.id())
                 .put("status", "/api/shows/" + show.id() + "/performer")
-                .put("listen", "/l/" + show.id());
+                .put("listen", "/l/" + show.id())
+                .put("ws", "/ws/" + show.id())
+                .put("actions", "/api/shows/" + show.id() + "/actions");
         if (show.audio() != null) {
             data.put("bitrate", show.audio().bitrate()).put("stereo", show.audio().stereo());
         }
