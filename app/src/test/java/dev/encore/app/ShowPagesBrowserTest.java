@@ -118,6 +118,8 @@ class ShowPagesBrowserTest {
                 await(() -> anna.count("#poll-options .chosen") == 1, "Anna's vote highlighted");
                 assertThat(anna.texts("#poll-options .chosen .poll-label")).containsExactly("Hey Jude");
                 ListenerPageBrowserTest.screenshot(anna.focus(), "show-listener-poll.png");
+                console.js("window.scrollTo(0, 0)");
+                ListenerPageBrowserTest.screenshot(console.focus(), "show-console-poll.png");
 
                 // Ben changes his mind.
                 ben.clickNth("#poll-options .poll-choice", 0);
@@ -161,6 +163,8 @@ class ShowPagesBrowserTest {
                     assertThat(page.count("#now-title b")).isZero();
                 }
                 awaitEquals(() -> anna.texts("#mine .mine-state"), List.of("playing now!"), "Anna's request playing");
+                assertThat(console.find("set-next").isEnabled()).as("Next on the last song").isFalse();
+                assertThat(console.find("set-prev").isEnabled()).isTrue();
                 ListenerPageBrowserTest.screenshot(anna.focus(), "show-listener-phone.png");
 
                 // A reload resumes Anna as the same listener: her request and her vote are still hers.
@@ -171,6 +175,7 @@ class ShowPagesBrowserTest {
                 awaitEquals(() -> anna.texts("#poll-options .chosen .poll-label"), List.of("Hey Jude"), "Anna's vote after reload");
                 assertThat(anna.texts("#mine .q-title")).containsExactly(MARKUP);
 
+                console.js("window.scrollTo(0, 0)");
                 ListenerPageBrowserTest.screenshot(console.focus(), "show-console.png");
 
                 // The poll closes: results everywhere.
@@ -188,6 +193,7 @@ class ShowPagesBrowserTest {
                 }
                 awaitEquals(() -> console.text("set-phase"), "Ended", "the console to show the set ended");
                 ListenerPageBrowserTest.screenshot(ben.focus(), "show-listener-ended.png");
+                console.js("window.scrollTo(0, 0)");
                 ListenerPageBrowserTest.screenshot(console.focus(), "show-console-ended.png");
                 fullPage(anna, "show-listener-full.png");
             } finally {

@@ -737,8 +737,10 @@
     $('set-prev').hidden = phase === 'not_started';
     $('set-next').hidden = phase === 'not_started';
     $('set-start').disabled = !open;
-    $('set-prev').disabled = !open || phase !== 'playing';
-    $('set-next').disabled = !open || phase !== 'playing';
+    const songs = view.setList || [];
+    const index = view.nowPlaying ? view.nowPlaying.index : -1;
+    $('set-prev').disabled = !open || phase !== 'playing' || index <= 0;
+    $('set-next').disabled = !open || phase !== 'playing' || index >= songs.length - 1;
     $('set-end').disabled = !open || phase === 'ended';
     $('set-add-button').disabled = !open || phase === 'ended';
     $('poll-open').disabled = !open;
@@ -841,7 +843,7 @@
     const room = view.room;
     if (!room) { return; }
     $('room-listeners').textContent = String(room.listeners);
-    $('room-detail').textContent = (room.listeners === 1 ? 'listener' : 'listeners') + ' in the room · peak ' + room.peakListeners;
+    $('room-detail').textContent = (room.listeners === 1 ? 'listener' : 'listeners') + ' in the room · peak ' + room.peak;
     const energy = Math.max(0, Math.min(1, room.energy || 0));
     $('energy-fill').style.transform = 'scaleX(' + energy.toFixed(3) + ')';
     document.body.dataset.energy = energy > 0.5 ? 'high' : energy > 0.15 ? 'mid' : 'low';
