@@ -766,12 +766,13 @@
       $('now-detail').textContent = songs.length + (songs.length === 1 ? ' song' : ' songs') + ' planned';
     }
     const items = songs.map((s) => {
-      const li = el('li', 'song' + (s.current ? ' current' : '') + (s.played && !s.current ? ' played' : ''));
+      const current = s.current && phase !== 'ended';
+      const li = el('li', 'song' + (current ? ' current' : '') + (s.played && !current ? ' played' : ''));
       li.append(el('span', 'song-index', s.index + 1));
       const text = el('span', 'song-title', s.title);
       if (s.requestId > 0) { text.append(el('span', 'badge', 'request')); }
       li.append(text);
-      if (s.current) {
+      if (current) {
         li.append(el('span', 'song-state', 'NOW'));
       } else if (phase !== 'ended') {
         const jump = button('Play', 'small', () => command('set.jump', { index: s.index }, 'set'));
