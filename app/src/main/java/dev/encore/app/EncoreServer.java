@@ -11,6 +11,7 @@ import dev.encore.media.WhipService;
 import dev.encore.show.ShowConfig;
 import dev.encore.show.access.ServerSecret;
 import dev.encore.show.access.TokenAuthority;
+import dev.encore.signaling.Role;
 import dev.encore.signaling.ShowChannel;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -137,7 +138,8 @@ public final class EncoreServer implements AutoCloseable {
                 media.addShow(show);
             }
             AtomicReference<EncoreServer> started = new AtomicReference<>();
-            HttpApi api = new HttpApi(showList, new MediaServerBackend(media), secret, () -> started.get().baseUrl());
+            HttpApi api = new HttpApi(showList, new MediaServerBackend(media), secret, () -> started.get().baseUrl(),
+                    (show, command) -> channel.dispatch(show, Role.ofPerformer(), command), HttpApi.ACTION_TIMEOUT);
             // Before HTTP starts, so no session can end unseen: a seat is freed whatever ends its session.
             AccessGate access = api.access();
             media.onSessionEnded(access::sessionEnded);

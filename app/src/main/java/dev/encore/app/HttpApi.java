@@ -2,6 +2,7 @@ package dev.encore.app;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -32,12 +33,17 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -52,6 +58,8 @@ import org.slf4j.LoggerFactory;
 final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     private static final Pattern SHOW_ID = Pattern.compile("[a-z0-9-]{1,40}");
+    /** How long the action API waits for a show loop (which stores before it acks) before answering 503. */
+    static final Duration ACTION_TIMEOUT = Duration.ofSeconds(5);
     private static final Pattern ASSET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,80}");
     private static final String ASSETS = "/dev/encore/app/assets/";
     private static final Map<String, String> ASSET_TYPES = Map.of(
@@ -75,6 +83,17 @@ final class HttpApi {
     private final Map<String, byte[]> assetCache = new ConcurrentHashMap<>();
     private final AccessGate access;
     private final TokenApi tokens;
+    private final PerformerActions actions;
+    private final Duration actionTimeout;
+
+    /**
+     * Runs one performer command given as the show channel's JSON and completes with the channel's answer JSON (an
+     * {@code ack} or an {@code error}), on any thread: {@code ShowChannel.dispatch(show, Role.ofPerformer(), json)}.
+     */
+    @FunctionalInterface
+    interface PerformerActions {
+        CompletableFuture<String> perform(String showId, String commandJson);
+    }
 
     /** Routes with a throw-away server secret: tokens can only be checked against those minted through this API. */
     HttpApi(List<ShowConfig> shows, MediaBackend media) {
@@ -83,8 +102,19 @@ final class HttpApi {
 
     /** @param baseUrl the start of listener links the token API returns (see {@link TokenApi}) */
     HttpApi(List<ShowConfig> shows, MediaBackend media, ServerSecret secret, Supplier<String> baseUrl) {
+        this(shows, media, secret, baseUrl, null, ACTION_TIMEOUT);
+    }
+
+    /**
+     * @param actions runs the action API's commands, or null when there is no show channel (the API answers 503)
+     * @param actionTimeout how long the action API waits for the show loop before answering 503
+     */
+    HttpApi(List<ShowConfig> shows, MediaBackend media, ServerSecret secret, Supplier<String> baseUrl,
+            PerformerActions actions, Duration actionTimeout) {
         requireNonNull(shows, "shows");
         this.media = requireNonNull(media, "media");
+        this.actions = actions;
+        this.actionTimeout = requireNonNull(actionTimeout, "actionTimeout");
         for (ShowConfig show : shows) {
             if (this.shows.putIfAbsent(show.id(), show) != null) {
                 throw new IllegalArgumentException("show id: " + show.id() + " appears twice (expected: unique show ids)");
@@ -99,6 +129,7 @@ final class HttpApi {
                 .add(HttpMethod.GET, "/api/shows/{show}", (req, p) -> HttpResponses.json(HttpResponseStatus.OK,
                         json.writeValueAsBytes(showJson(show(p)))))
                 .add(HttpMethod.POST, "/api/shows/{show}/tokens", (req, p) -> tokens.mint(req, show(p)))
+                .addAsync(HttpMethod.POST, "/api/shows/{show}/actions", this::performerAction)
                 .add(HttpMethod.POST, "/whep/{show}", this::whepSubscribe)
                 .add(HttpMethod.OPTIONS, "/whep/{show}", (req, p) -> preflight(req, show(p), "POST, OPTIONS"))
                 .add(HttpMethod.DELETE, "/whep/{show}/{session}", this::whepUnsubscribe)
@@ -122,54 +153,72 @@ final class HttpApi {
         return access;
     }
 
-    /** Answers one request; never throws. The caller owns (and releases) the request and writes the response. */
-    FullHttpResponse handle(FullHttpRequest request) {
-        String method = request.method().name();
-        String route = "unmatched";
-        FullHttpResponse response;
+    /**
+     * Answers one request; never throws, and the future never completes exceptionally. Most routes answer at once (the
+     * future is already complete); the performer action API answers when the show loop has run the command. The caller
+     * owns (and releases) the request once this returns, and writes the response when the future completes.
+     */
+    CompletableFuture<FullHttpResponse> handle(FullHttpRequest request) {
+        HttpMethod method = request.method();
         String rawPath = new QueryStringDecoder(request.uri()).rawPath();
+        String route = "unmatched";
+        CompletableFuture<FullHttpResponse> answer;
         if (!request.decoderResult().isSuccess()) {
-            response = HttpResponses.text(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request: "
-                    + request.decoderResult().cause().getMessage() + " (expected: an HTTP/1.1 request)");
+            answer = CompletableFuture.completedFuture(HttpResponses.text(HttpResponseStatus.BAD_REQUEST,
+                    "malformed HTTP request: " + request.decoderResult().cause().getMessage()
+                    + " (expected: an HTTP/1.1 request)"));
         } else {
             try {
-                RouteTable.Match match = routes.match(request.method(), rawPath, HttpApi::decodeSegment);
+                RouteTable.Match match = routes.match(method, rawPath, HttpApi::decodeSegment);
                 if (match instanceof RouteTable.Found found) {
                     route = found.route().template();
-                    response = found.route().handler().handle(request, found.params());
+                    answer = found.route().handler().handle(request, found.params());
                 } else if (match instanceof RouteTable.MethodNotAllowed notAllowed) {
                     route = notAllowed.template();
                     String allow = notAllowed.allowed().stream().map(HttpMethod::name).collect(Collectors.joining(", "));
-                    response = HttpResponses.text(HttpResponseStatus.METHOD_NOT_ALLOWED,
-                            "method " + method + " is not allowed on " + route + " (expected: " + allow + ")");
+                    FullHttpResponse response = HttpResponses.text(HttpResponseStatus.METHOD_NOT_ALLOWED,
+                            "method " + method.name() + " is not allowed on " + route + " (expected: " + allow + ")");
                     response.headers().set(HttpHeaderNames.ALLOW, allow);
+                    answer = CompletableFuture.completedFuture(response);
                 } else {
-                    response = HttpResponses.text(HttpResponseStatus.NOT_FOUND, "no such path: " + rawPath
-                            + " (expected: one of " + String.join(", ", routes.templates()) + ")");
-                }
-            } catch (HttpError e) {
-                response = HttpResponses.text(e.status, e.getMessage());
-                if (e.retryAfterSeconds > 0) {
-                    response.headers().setInt(HttpHeaderNames.RETRY_AFTER, e.retryAfterSeconds);
-                }
-                if (e.wwwAuthenticate != null) {
-                    response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, e.wwwAuthenticate);
+                    answer = CompletableFuture.completedFuture(HttpResponses.text(HttpResponseStatus.NOT_FOUND,
+                            "no such path: " + rawPath + " (expected: one of " + String.join(", ", routes.templates()) + ")"));
                 }
             } catch (Exception | LinkageError e) {
-                LOG.error("{} {} failed", method, rawPath, e);
-                response = HttpResponses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                        "internal server error (expected: a working server; the server log has the details)");
+                answer = CompletableFuture.failedFuture(e);
             }
+        }
+        String matched = route;
+        return answer.handle((response, failure) -> finish(method, rawPath, matched, response, failure));
+    }
+
+    /** Turns a handler's failure into its error response, then adds what every response of this path gets. */
+    private FullHttpResponse finish(HttpMethod method, String rawPath, String route, FullHttpResponse answered,
+            Throwable failure) {
+        FullHttpResponse response = answered;
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof HttpError e) {
+            response = HttpResponses.text(e.status, e.getMessage());
+            if (e.retryAfterSeconds > 0) {
+                response.headers().setInt(HttpHeaderNames.RETRY_AFTER, e.retryAfterSeconds);
+            }
+            if (e.wwwAuthenticate != null) {
+                response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, e.wwwAuthenticate);
+            }
+        } else if (cause != null || response == null) {
+            LOG.error("{} {} failed", method.name(), rawPath, cause);
+            response = HttpResponses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                    "internal server error (expected: a working server; the server log has the details)");
         }
         if (isCorsPath(rawPath)) {
             response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
             response.headers().set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, "Location");
         }
-        if (HttpMethod.HEAD.equals(request.method())) {
+        if (HttpMethod.HEAD.equals(method)) {
             // Same headers as GET (Content-Length included, RFC 9110 §9.3.2), no body.
             response = response.replace(Unpooled.EMPTY_BUFFER);
         }
-        metrics.record(method, route, response.status().code());
+        metrics.record(method.name(), route, response.status().code());
         return response;
     }
 
@@ -256,6 +305,88 @@ final class HttpApi {
         }
         LOG.info("performer session in {} ended by DELETE", show.id());
         return HttpResponses.text(HttpResponseStatus.OK, "session ended");
+    }
+
+    /**
+     * {@code POST /api/shows/{show}/actions}: one performer command of the show channel (docs/protocol.md, "The show
+     * channel"), e.g. {@code {"type":"set.next","v":1}}, with the performer key as a Bearer token. Answers the channel's
+     * JSON: 200 with the {@code ack}; an {@code error} with a status by its code (see {@link #actionStatus}). The HTTP
+     * event loop never waits: the response is written when the show loop has run (and stored) the command.
+     */
+    private CompletableFuture<FullHttpResponse> performerAction(FullHttpRequest request, Map<String, String> params)
+            throws HttpError {
+        ShowConfig show = show(params);
+        requirePerformer(request, show);
+        if (actions == null) {
+            throw new HttpError(HttpResponseStatus.SERVICE_UNAVAILABLE, "the show channel is not running on this server"
+                    + " (expected: a server started with its show channel)");
+        }
+        String body = request.content().toString(StandardCharsets.UTF_8); // read now: the request is released on return
+        return actions.perform(show.id(), body)
+                .orTimeout(actionTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((answer, failure) -> {
+                    if (failure != null) {
+                        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                                ? failure.getCause() : failure;
+                        if (!(cause instanceof TimeoutException)) {
+                            LOG.error("action for show {} failed", show.id(), cause);
+                        }
+                        return actionError(cause instanceof TimeoutException ? "unavailable" : "internal",
+                                cause instanceof TimeoutException ? "the show did not answer within "
+                                        + actionTimeout.toMillis() + " ms (expected: a running show; try again)"
+                                        : "the command failed (expected: a working server; the server log has the details)");
+                    }
+                    return actionAnswer(answer);
+                });
+    }
+
+    /** The channel's answer as a response: the JSON as it is, with the status its code maps to. */
+    private FullHttpResponse actionAnswer(String answer) {
+        String code = null;
+        try {
+            JsonNode node = json.readTree(answer);
+            if ("error".equals(node.path("type").asText())) {
+                code = node.path("code").asText("internal");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // the channel writes JSON: cannot happen
+        }
+        FullHttpResponse response = HttpResponses.json(code == null ? HttpResponseStatus.OK : actionStatus(code),
+                answer.getBytes(StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        if (HttpResponseStatus.SERVICE_UNAVAILABLE.equals(response.status())) {
+            response.headers().setInt(HttpHeaderNames.RETRY_AFTER, 1);
+        }
+        return response;
+    }
+
+    private FullHttpResponse actionError(String code, String reason) {
+        ObjectNode error = json.createObjectNode().put("type", "error").put("v", 1).put("code", code).put("reason", reason);
+        try {
+            return actionAnswer(json.writeValueAsString(error));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The HTTP status of a channel error code: 400 for a message that is not a valid performer command, 413 too large,
+     * 404 no such show, 503 when the show loop is unavailable, 500 for a server fault (including {@code storage_failed}:
+     * the change happened but is not stored), and 409 for the show's own refusals ({@code end_of_set}, {@code no_poll_open},
+     * ...: the command is fine, the show's state refuses it).
+     */
+    static HttpResponseStatus actionStatus(String code) {
+        return switch (code) {
+            case "malformed_json", "bad_message", "unknown_type", "unsupported_version", "forbidden" ->
+                    HttpResponseStatus.BAD_REQUEST;
+            case "too_large" -> HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+            case "no_such_show" -> HttpResponseStatus.NOT_FOUND;
+            case "unauthorized" -> HttpResponseStatus.UNAUTHORIZED;
+            case "rate_limited" -> HttpResponseStatus.TOO_MANY_REQUESTS;
+            case "unavailable" -> HttpResponseStatus.SERVICE_UNAVAILABLE;
+            case "internal", "storage_failed" -> HttpResponseStatus.INTERNAL_SERVER_ERROR;
+            default -> HttpResponseStatus.CONFLICT;
+        };
     }
 
     /** The performer console's live figures: the router's status, for the performer key only. */
@@ -356,7 +487,8 @@ final class HttpApi {
         String data = json.writeValueAsString(json.createObjectNode()
                 .put("id", show.id())
                 .put("title", show.title())
-                .put("whep", "/whep/" + show.id()));
+                .put("whep", "/whep/" + show.id())
+                .put("ws", "/ws/" + show.id()));
         return page(listenerPage.render(show.title(), data));
     }
 
@@ -367,7 +499,9 @@ final class HttpApi {
                 .put("title", show.title())
                 .put("whip", "/whip/" + show.id())
                 .put("status", "/api/shows/" + show.id() + "/performer")
-                .put("listen", "/l/" + show.id());
+                .put("listen", "/l/" + show.id())
+                .put("ws", "/ws/" + show.id())
+                .put("actions", "/api/shows/" + show.id() + "/actions");
         if (show.audio() != null) {
             data.put("bitrate", show.audio().bitrate()).put("stereo", show.audio().stereo());
         }

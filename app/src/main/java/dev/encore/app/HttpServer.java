@@ -31,6 +31,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,9 +105,15 @@ final class HttpServer implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
-    /** Hands whole requests to the API and writes the answers, honouring keep-alive. Runs on the channel's event loop. */
+    /**
+     * Hands whole requests to the API and writes the answers in request order (HTTP/1.1 pipelining), honouring keep-alive.
+     * An answer that is not ready yet (the action API) is written on the channel's event loop once it is, after the answers
+     * to earlier requests. One instance per connection; runs on the channel's event loop.
+     */
     private static final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final HttpApi api;
+        /** Completes when the answer to the latest request so far has been written. */
+        private CompletableFuture<Void> written = CompletableFuture.completedFuture(null);
 
         RequestHandler(HttpApi api) {
             this.api = api;
@@ -114,12 +121,21 @@ final class HttpServer implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-            FullHttpResponse response = api.handle(request);
             boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
+            CompletableFuture<FullHttpResponse> answer = api.handle(request);
+            if (written.isDone() && answer.isDone()) {
+                write(ctx, answer.join(), keepAlive);
+                return;
+            }
+            written = written.thenCombine(answer, (previous, response) -> response)
+                    .thenAcceptAsync(response -> write(ctx, response, keepAlive), ctx.executor());
+        }
+
+        private static void write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
             HttpUtil.setKeepAlive(response, keepAlive);
-            ChannelFuture written = ctx.writeAndFlush(response);
+            ChannelFuture sent = ctx.writeAndFlush(response);
             if (!keepAlive) {
-                written.addListener(ChannelFutureListener.CLOSE);
+                sent.addListener(ChannelFutureListener.CLOSE);
             }
         }
 

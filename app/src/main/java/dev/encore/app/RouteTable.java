@@ -11,11 +11,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 
 /**
  * A small route table: {@code METHOD /literal/{param}/...} templates, one path segment per parameter. HEAD is served by the
- * GET route of the same path. Immutable once built; safe to share between event loops.
+ * GET route of the same path. A route answers at once ({@link Handler}) or later ({@link AsyncHandler}: for work done on
+ * another thread, so the HTTP event loop never waits). Immutable once built; safe to share between event loops.
  */
 final class RouteTable {
 
@@ -25,7 +27,16 @@ final class RouteTable {
         FullHttpResponse handle(FullHttpRequest request, Map<String, String> params) throws Exception;
     }
 
-    record Route(HttpMethod method, String template, List<String> segments, Handler handler) {
+    /**
+     * Handles one matched request whose answer comes later: the future completes (on any thread) with the response, or
+     * exceptionally as a {@link Handler} would throw. The request is released once this returns: read what is needed first.
+     */
+    @FunctionalInterface
+    interface AsyncHandler {
+        CompletableFuture<FullHttpResponse> handle(FullHttpRequest request, Map<String, String> params) throws Exception;
+    }
+
+    record Route(HttpMethod method, String template, List<String> segments, AsyncHandler handler) {
     }
 
     /** The outcome of matching a request: a route, a path with other methods (405), or nothing (404). */
@@ -44,6 +55,11 @@ final class RouteTable {
     private final List<Route> routes = new ArrayList<>();
 
     RouteTable add(HttpMethod method, String template, Handler handler) {
+        requireNonNull(handler, "handler");
+        return addAsync(method, template, (request, params) -> CompletableFuture.completedFuture(handler.handle(request, params)));
+    }
+
+    RouteTable addAsync(HttpMethod method, String template, AsyncHandler handler) {
         requireNonNull(method, "method");
         requireNonNull(template, "template");
         requireNonNull(handler, "handler");

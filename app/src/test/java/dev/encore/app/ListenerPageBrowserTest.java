@@ -62,6 +62,8 @@ class ListenerPageBrowserTest {
                         "packetsReceived to grow and audioLevel > 0");
                 assertThat(number(later, "bytesReceived")).isGreaterThan(number(first, "bytesReceived"));
                 assertThat(driver.findElement(By.id("status")).getText()).isEqualTo("Live");
+                // The show channel is up too: the demo's set list is planned.
+                assertThat(driver.findElement(By.id("now-detail")).getText()).isEqualTo(DemoShow.SONGS.size() + " songs planned");
                 screenshot(driver, "listener-page-live.png");
 
                 assertThat(server.router(show.id()).orElseThrow().consumerCount()).isEqualTo(1);

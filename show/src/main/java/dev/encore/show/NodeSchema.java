@@ -18,6 +18,7 @@ import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 
 /**
@@ -215,6 +216,58 @@ final class NodeSchema {
                 }
             }
             return best != null && bestDistance <= Math.max(2, key.length() / 3) ? ", did you mean '" + best + "'?" : "";
+        }
+    }
+
+    /**
+     * A list of up to {@code maxItems} elements of one type. Item {@code i} of the list at {@code path} is read at
+     * {@code path[i]} (so a song's title is {@code setlist[2].title}); the list's own path holds the item count. An absent
+     * or empty ({@code setlist:}) list has 0 items.
+     */
+    static final class ListType extends Type {
+        private final Type element;
+        private final int maxItems;
+        private final String itemName;
+
+        ListType(Type element, int maxItems, String itemName) {
+            this.element = requireNonNull(element, "element");
+            this.maxItems = maxItems;
+            this.itemName = requireNonNull(itemName, "itemName");
+        }
+
+        /** The path of item {@code index} of the list at {@code path}. */
+        static String item(String path, int index) {
+            return path + "[" + index + "]";
+        }
+
+        @Override
+        String expected() {
+            return "a list of at most " + maxItems + " " + itemName + ", each " + element.expected();
+        }
+
+        @Override
+        void putDefaults(String path, Values values) {
+            values.values.put(path, 0);
+        }
+
+        @Override
+        void read(Node node, String path, Values values) throws ShowFileException {
+            values.nodes.put(path, node);
+            List<Node> items;
+            if (node instanceof SequenceNode sequence) {
+                items = sequence.getValue();
+            } else if (isNull(node)) {
+                items = List.of();
+            } else {
+                throw values.error(node, path, "is " + describe(node, false), expected());
+            }
+            if (items.size() > maxItems) {
+                throw values.error(node, path, "has " + items.size() + " " + itemName, "at most " + maxItems);
+            }
+            for (int i = 0; i < items.size(); i++) {
+                element.read(items.get(i), item(path, i), values);
+            }
+            values.values.put(path, items.size());
         }
     }
 

@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -37,6 +39,14 @@ public final class ShowFiles {
 
     static final int MIN_KEY_CHARS = 16;
     static final int SRTP_KEY_AND_SALT_BYTES = 30;
+    /** The most songs a show file's set list may plan (the performer can add more during the show). */
+    static final int MAX_SONGS = 100;
+    /**
+     * A song title: at least one non-space, and none of the characters the live show refuses in titles (controls, line
+     * and paragraph separators, bidirectional formatting, BOM, noncharacters), so a planned set list always opens.
+     */
+    private static final Pattern SONG_TITLE = Pattern.compile("(?U)(?=.*\\S)[^\\p{Cc}\\p{Cs}\\p{Zl}\\p{Zp}"
+            + "\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069\\uFEFF\\uFDD0-\\uFDEF\\uFFFE\\uFFFF]+");
 
     private static final NodeSchema.MapType SCHEMA = schema();
 
@@ -61,6 +71,10 @@ public final class ShowFiles {
                         + "-byte AES_CM_128_HMAC_SHA1_80 master key||salt, or ${ENV_VAR}", ShowFiles::srtpKeyProblem));
         NodeSchema.MapType ingest = new NodeSchema.MapType()
                 .optional("rtp", rtp);
+        // One mapping per song, so later keys (cues) fit beside the title; unknown keys are refused until then.
+        NodeSchema.MapType song = new NodeSchema.MapType()
+                .required("title", new NodeSchema.StringType(1, PlannedSong.MAX_TITLE, SONG_TITLE,
+                        "1 to " + PlannedSong.MAX_TITLE + " characters, not all spaces, without control characters"));
         return new NodeSchema.MapType()
                 .required("id", new NodeSchema.StringType(1, 40, Pattern.compile("[a-z0-9-]+"),
                         "1 to 40 characters of a-z, 0-9 and '-'"))
@@ -68,7 +82,8 @@ public final class ShowFiles {
                 .required("performer", performer)
                 .optional("access", access)
                 .optional("audio", audio)
-                .optional("ingest", ingest);
+                .optional("ingest", ingest)
+                .optional("setlist", new NodeSchema.ListType(song, MAX_SONGS, "songs"));
     }
 
     /**
@@ -178,7 +193,18 @@ public final class ShowFiles {
                 values.get("access.mode"),
                 new AudioSettings(values.<Integer>get("audio.bitrate"), values.<Boolean>get("audio.stereo")),
                 rtp,
-                capacity(values));
+                capacity(values),
+                setList(values));
+    }
+
+    /** {@code setlist}: the planned songs in order, empty when absent. */
+    private static List<PlannedSong> setList(NodeSchema.Values values) {
+        int count = values.has("setlist") ? values.<Integer>get("setlist") : 0;
+        List<PlannedSong> songs = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            songs.add(new PlannedSong(values.get(NodeSchema.ListType.item("setlist", i) + ".title")));
+        }
+        return songs;
     }
 
     /** {@code access.capacity} and {@code access.vipSeats}, or null for no limit. */

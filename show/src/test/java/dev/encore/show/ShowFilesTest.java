@@ -53,6 +53,7 @@ class ShowFilesTest {
             assertThat(show.access()).isEqualTo(AccessMode.OPEN);
             assertThat(show.audio()).isEqualTo(new AudioSettings(96_000, true));
             assertThat(show.rtpIngest()).isNull();
+            assertThat(show.setList()).isEmpty();
         }
 
         @Test
@@ -68,6 +69,7 @@ class ShowFilesTest {
             assertThat(show.rtpIngest().port()).isEqualTo(5004);
             assertThat(show.rtpIngest().bind()).isEqualTo("0.0.0.0");
             assertThat(show.rtpIngest().srtpKey().reveal()).isEqualTo(SRTP_KEY);
+            assertThat(show.songTitles()).containsExactly("Opening", "Harbour Lights", "Blackbird");
             assertThat(show.toString()).doesNotContain("s3cr3t").doesNotContain(SRTP_KEY);
         }
 
@@ -145,20 +147,20 @@ class ShowFilesTest {
         @Test
         void empty() {
             assertThat(failure("")).isEqualTo("rooftop.yaml: the file is empty"
-                    + " (expected: a mapping with id, title, performer, access, audio, ingest)");
+                    + " (expected: a mapping with id, title, performer, access, audio, ingest, setlist)");
             assertThat(failure("# only a comment\n")).contains("the file is empty");
         }
 
         @Test
         void aList() {
             assertThat(failure("- id: a\n- id: b\n")).isEqualTo("rooftop.yaml:1: the document is a list"
-                    + " (expected: a mapping with id, title, performer, access, audio, ingest)");
+                    + " (expected: a mapping with id, title, performer, access, audio, ingest, setlist)");
         }
 
         @Test
         void aScalarIsNotShown() {
             assertThat(failure("just some words\n")).isEqualTo("rooftop.yaml:1: the document is a scalar"
-                    + " (expected: a mapping with id, title, performer, access, audio, ingest)");
+                    + " (expected: a mapping with id, title, performer, access, audio, ingest, setlist)");
         }
 
         @Test
@@ -281,8 +283,8 @@ class ShowFilesTest {
 
         @Test
         void unknownKeyFarFromAnyListsThem() {
-            assertThat(failure(HEAD + "setlist: [Intro]\n")).isEqualTo("rooftop.yaml:5: setlist: unknown key"
-                    + " (expected: one of id, title, performer, access, audio, ingest)");
+            assertThat(failure(HEAD + "songs: [Intro]\n")).isEqualTo("rooftop.yaml:5: songs: unknown key"
+                    + " (expected: one of id, title, performer, access, audio, ingest, setlist)");
         }
 
         @Test
@@ -490,6 +492,102 @@ class ShowFilesTest {
             assertThat(show.rtpIngest().srtpKey().reveal()).isEqualTo(SRTP_KEY);
             assertThat(failure(HEAD + "ingest:\n  rtp:\n    port: 5004\n    srtpKey: ${RIG_KEY}\n"))
                     .contains("ingest.rtp.srtpKey: environment variable RIG_KEY is not set");
+        }
+    }
+    @Nested
+    class SetList {
+        @Test
+        void songsInOrder() throws Exception {
+            ShowConfig show = parse(HEAD + """
+                    setlist:
+                      - title: Opening
+                      - title: "Harbour Lights"
+                      - {title: "<b>x</b> & 'quotes'"}
+                      - title: 1984
+                    """);
+            assertThat(show.setList()).containsExactly(new PlannedSong("Opening"), new PlannedSong("Harbour Lights"),
+                    new PlannedSong("<b>x</b> & 'quotes'"), new PlannedSong("1984"));
+            assertThat(show.songTitles()).containsExactly("Opening", "Harbour Lights", "<b>x</b> & 'quotes'", "1984");
+        }
+
+        @Test
+        void flowStyleAsInTheDocs() throws Exception {
+            ShowConfig show = parse(HEAD + "setlist: [{title: \"Opening\"}, {title: \"Harbour Lights\"}]\n");
+            assertThat(show.songTitles()).containsExactly("Opening", "Harbour Lights");
+        }
+
+        @Test
+        void absentOrEmptyIsNoSongs() throws Exception {
+            assertThat(parse(HEAD).setList()).isEmpty();
+            assertThat(parse(HEAD + "setlist:\n").setList()).isEmpty();
+            assertThat(parse(HEAD + "setlist: []\n").setList()).isEmpty();
+        }
+
+        @Test
+        void oldConstructorsHaveNoSongs() {
+            ShowConfig show = new ShowConfig(null, "a", "A", Secret.of(KEY), AccessMode.OPEN, null, null);
+            assertThat(show.setList()).isEmpty();
+            assertThat(show.withSetList(java.util.List.of(new PlannedSong("x"))).songTitles()).containsExactly("x");
+            assertThat(new ShowConfig(null, "a", "A", Secret.of(KEY), AccessMode.OPEN, null, null, null, null).setList())
+                    .isEmpty();
+        }
+
+        @Test
+        void titleLengthsCountCharacters() throws Exception {
+            String eighty = "é".repeat(79) + "🎸";
+            assertThat(parse(HEAD + "setlist:\n  - title: \"" + eighty + "\"\n").songTitles()).containsExactly(eighty);
+            assertThat(failure(HEAD + "setlist:\n  - title: \"" + "a".repeat(81) + "\"\n")).isEqualTo(
+                    "rooftop.yaml:6: setlist[0].title: '" + "a".repeat(40) + "…' has 81 characters"
+                            + " (expected: 1 to 80 characters, not all spaces, without control characters)");
+            assertThat(failure(HEAD + "setlist:\n  - title: \"\"\n")).contains("setlist[0].title: '' has 0 characters");
+        }
+
+        @Test
+        void titlesThatWouldNotShowAsTypedAreRefused() {
+            assertThat(failure(HEAD + "setlist:\n  - title: Ok\n  - title: \"   \"\n")).isEqualTo(
+                    "rooftop.yaml:7: setlist[1].title: '   ' is not valid"
+                            + " (expected: 1 to 80 characters, not all spaces, without control characters)");
+            assertThat(failure(HEAD + "setlist:\n  - title: \"a\\tb\"\n")).contains("setlist[0].title:", "is not valid");
+            assertThat(failure(HEAD + "setlist:\n  - title: \"a\\u202Eb\"\n")).contains("is not valid");
+            assertThat(failure(HEAD + "setlist:\n  - title: \"a\\nb\"\n")).contains("is not valid");
+        }
+
+        @Test
+        void eachSongIsAMappingWithATitle() {
+            assertThat(failure(HEAD + "setlist: [Intro]\n")).isEqualTo(
+                    "rooftop.yaml:5: setlist[0]: is a scalar 'Intro' (expected: a mapping with title)");
+            assertThat(failure(HEAD + "setlist:\n  - {}\n")).isEqualTo(
+                    "rooftop.yaml:6: setlist[0].title: is missing (expected: 1 to 80 characters, not all spaces,"
+                            + " without control characters)");
+            assertThat(failure(HEAD + "setlist:\n  - title: [a]\n")).contains("setlist[0].title: is a list");
+            assertThat(failure(HEAD + "setlist:\n  - title:\n")).contains("setlist[0].title: has no value");
+        }
+
+        @Test
+        void unknownKeysOfASongAreRefused() {
+            assertThat(failure(HEAD + "setlist:\n  - title: Intro\n    cues: []\n")).isEqualTo(
+                    "rooftop.yaml:7: setlist[0].cues: unknown key (expected: one of title)");
+            assertThat(failure(HEAD + "setlist:\n  - titel: Intro\n")).isEqualTo(
+                    "rooftop.yaml:6: setlist[0].titel: unknown key, did you mean 'title'? (expected: one of title)");
+        }
+
+        @Test
+        void setListMustBeAList() {
+            assertThat(failure(HEAD + "setlist: Intro\n")).isEqualTo("rooftop.yaml:5: setlist: is a scalar 'Intro'"
+                    + " (expected: a list of at most 100 songs, each a mapping with title)");
+            assertThat(failure(HEAD + "setlist: {title: Intro}\n")).contains("setlist: is a mapping");
+        }
+
+        @Test
+        void atMostAHundredSongs() throws Exception {
+            StringBuilder yaml = new StringBuilder(HEAD + "setlist:\n");
+            for (int i = 1; i <= 100; i++) {
+                yaml.append("  - title: Song ").append(i).append('\n');
+            }
+            assertThat(parse(yaml.toString()).setList()).hasSize(100).last().isEqualTo(new PlannedSong("Song 100"));
+            yaml.append("  - title: One too many\n");
+            assertThat(failure(yaml.toString())).isEqualTo(
+                    "rooftop.yaml:6: setlist: has 101 songs (expected: at most 100)");
         }
     }
 }

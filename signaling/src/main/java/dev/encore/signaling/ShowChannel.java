@@ -79,7 +79,7 @@ public final class ShowChannel implements AutoCloseable {
                 if (channel.shows.putIfAbsent(show.id(), show) != null) {
                     throw new IllegalArgumentException("show id: " + show.id() + " appears twice (expected: unique ids)");
                 }
-                channel.loops.put(show.id(), ShowLoop.start(show.id(), List.of(), clock, store, settings));
+                channel.loops.put(show.id(), ShowLoop.start(show.id(), show.songTitles(), clock, store, settings));
             }
         } catch (SQLException | RuntimeException e) {
             channel.close();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.encore.show.AccessMode;
+import dev.encore.show.PlannedSong;
 import dev.encore.show.Secret;
 import dev.encore.show.ShowConfig;
 import dev.encore.show.access.ServerSecret;
@@ -389,6 +390,25 @@ class ShowChannelTest {
                 .path("code").asText()).isEqualTo("no_such_show");
         assertThat(JSON.readTree(channel.dispatch("rooftop", Role.ofPerformer(), "{\"type\":\"set.next\",\"v\":1,"
                 + "\"id\":\"n\"}").get(5, TimeUnit.SECONDS)).path("code").asText()).isEqualTo("end_of_set");
+    }
+
+    @Test
+    void theShowFilesSetListIsTheRunsPlannedSongs() throws Exception {
+        ShowConfig planned = show("rooftop", AccessMode.OPEN).withSetList(List.of(new PlannedSong("Opening"),
+                new PlannedSong("Harbour Lights"), new PlannedSong("<b>x</b>")));
+        channel = ShowChannel.start(List.of(planned), null, dataDir, Clock.systemUTC(), settings(Duration.ofMillis(50)));
+        server = new TestHttpServer(channel);
+        WsClient anna = connect("/ws/rooftop");
+        anna.send(HELLO);
+        anna.next("welcome");
+
+        JsonNode state = anna.next("state");
+        assertThat(state.path("setList").findValuesAsText("title")).containsExactly("Opening", "Harbour Lights", "<b>x</b>");
+        assertThat(state.path("phase").asText()).isEqualTo("not_started");
+        channel.dispatch("rooftop", Role.ofPerformer(), "{\"type\":\"set.start\",\"v\":1}").get(5, TimeUnit.SECONDS);
+        JsonNode playing = anna.next("nowPlaying");
+        assertThat(playing.path("song").path("title").asText()).isEqualTo("Opening");
+        assertThat(playing.path("song").path("index").asInt()).isZero();
     }
 
     @Test

@@ -356,4 +356,461 @@
     });
   }
   window.addEventListener('pagehide', () => { if (sessionUrl) { deleteSession(sessionUrl); } });
+  // ---- The show channel (docs/protocol.md): now playing, requests, polls and reactions over a WebSocket -------------
+  // Every text from the server (titles, questions, options) is set with textContent: it is plain text, never HTML.
+
+  const $ = (id) => document.getElementById(id);
+  const ID_KEY = 'encore.listenerId.' + show.id;
+  const CHANNEL_MAX_BACKOFF_MS = 15000;
+  const REACTION_GAP_MS = 350; // the server takes 3 reactions a second from a listener
+  const EMOJI = { applause: '👏', heart: '❤️', fire: '🔥', laugh: '😂', wow: '😮' };
+
+  let ws = null;
+  let channelState = 'connecting'; // connecting | open | reconnecting | refused
+  let channelAttempt = 0;
+  let channelTimer = null;
+  let commandSeq = 0;
+  let listenerId = readStored(ID_KEY);
+  const pending = new Map();       // command id → { kind, title?, pollId?, option? }
+  const myVotes = new Set();       // requests this listener asked for or upvoted
+  const mine = new Map();          // requests this listener asked for: id → title
+  const knownState = new Map();    // request id → state from the last full state (open, accepted, played, dismissed)
+  const pollVotes = new Map();     // poll id → the option this listener chose
+  let view = { phase: 'not_started', nowPlaying: null, setList: [], queue: [], poll: null, lastPoll: null, room: null };
+  let lastReactionAt = 0;
+
+  function readStored(key) {
+    try { return localStorage.getItem(key); } catch (e) { return null; }
+  }
+
+  function store(key, value) {
+    try { localStorage.setItem(key, value); } catch (e) { /* storage disabled: a new id after a reload */ }
+  }
+
+  function wsUrl() {
+    return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + show.ws;
+  }
+
+  function setChannel(next, text) {
+    channelState = next;
+    document.body.dataset.channel = next;
+    $('channel-status').textContent = text;
+    renderAll();
+  }
+
+  function openChannel() {
+    clearTimeout(channelTimer);
+    let socket;
+    try {
+      socket = new WebSocket(wsUrl());
+    } catch (e) {
+      retryChannel();
+      return;
+    }
+    ws = socket;
+    socket.onopen = () => {
+      const hello = { type: 'hello', v: 1 };
+      if (listenerId) { hello.listenerId = listenerId; }
+      if (token) { hello.token = token; }
+      socket.send(JSON.stringify(hello));
+    };
+    socket.onmessage = (e) => {
+      if (ws !== socket) { return; }
+      let m;
+      try { m = JSON.parse(e.data); } catch (err) { return; }
+      onMessage(m);
+    };
+    socket.onclose = (e) => {
+      if (ws !== socket) { return; }
+      ws = null;
+      pending.clear();
+      if (channelState === 'refused') { return; }
+      if (e.code === 1008 && channelState !== 'open') { // refused at hello (e.g. the link's token)
+        setChannel('refused', "Live updates are off: this link doesn't work here.");
+        return;
+      }
+      retryChannel();
+    };
+  }
+
+  // Reconnect after 1 s, 2 s, 4 s … 15 s (with jitter), then say hello again with the same listener id: the server
+  // resumes this listener with their requests and votes.
+  function retryChannel() {
+    clearTimeout(channelTimer);
+    channelAttempt++;
+    const delay = Math.min(CHANNEL_MAX_BACKOFF_MS, 1000 * 2 ** (channelAttempt - 1)) * (0.8 + 0.4 * Math.random());
+    setChannel('reconnecting', 'Live updates paused. Reconnecting…');
+    channelTimer = setTimeout(openChannel, delay);
+  }
+
+  function send(kind, message, context) {
+    if (!ws || channelState !== 'open') {
+      return false;
+    }
+    const id = kind[0] + (++commandSeq);
+    pending.set(id, Object.assign({ kind }, context || {}));
+    ws.send(JSON.stringify(Object.assign({ type: kind, v: 1, id }, message)));
+    return true;
+  }
+
+  function onMessage(m) {
+    switch (m.type) {
+      case 'welcome':
+        listenerId = m.listenerId || listenerId;
+        if (listenerId) { store(ID_KEY, listenerId); }
+        channelAttempt = 0;
+        setChannel('open', 'Live updates on');
+        break;
+      case 'state':
+        applyState(m);
+        break;
+      case 'queue':
+        view.queue = m.queue || [];
+        renderQueue();
+        break;
+      case 'poll':
+        view.poll = m.poll || null;
+        view.lastPoll = m.lastPoll || null;
+        renderPoll();
+        break;
+      case 'nowPlaying':
+        view.phase = m.phase;
+        view.nowPlaying = m.song || null;
+        view.setList = m.setList || [];
+        renderNow();
+        renderMine();
+        break;
+      case 'room':
+        view.room = m.room || null;
+        renderRoom();
+        break;
+      case 'ack':
+        onAck(m);
+        break;
+      case 'error':
+        onError(m);
+        break;
+      default:
+        break;
+    }
+  }
+
+  function applyState(m) {
+    view = { phase: m.phase, nowPlaying: m.nowPlaying || null, setList: m.setList || [], queue: m.queue || [],
+      poll: m.poll || null, lastPoll: m.lastPoll || null, room: m.room || null };
+    for (const q of view.queue) {
+      if (q.votedByMe) { myVotes.add(q.requestId); }
+      if (q.mine) { mine.set(q.requestId, q.title); }
+    }
+    for (const r of m.myRequests || []) {
+      myVotes.add(r.requestId);
+      if (r.mine) { mine.set(r.requestId, r.title); }
+      knownState.set(r.requestId, r.state);
+    }
+    for (const p of [view.poll, view.lastPoll]) {
+      if (p && typeof p.myVote === 'number' && p.myVote >= 0) { pollVotes.set(p.pollId, p.myVote); }
+    }
+    renderAll();
+  }
+
+  function onAck(m) {
+    const context = pending.get(m.id);
+    pending.delete(m.id);
+    if (!context) { return; }
+    const result = m.result || {};
+    if (context.kind === 'request') {
+      myVotes.add(result.requestId);
+      if (result.votes === 1) {
+        mine.set(result.requestId, context.title);
+        say('request-message', 'Requested! It is in the list below.', 'ok');
+      } else {
+        say('request-message', 'Someone asked for that already: your vote was added.', 'ok');
+      }
+      $('request-title').value = '';
+      renderQueue();
+      renderMine();
+    } else if (context.kind === 'upvote') {
+      myVotes.add(result.requestId);
+      renderQueue();
+    } else if (context.kind === 'vote') {
+      pollVotes.set(result.pollId, result.option);
+      say('poll-message', '', null);
+      renderPoll();
+    }
+  }
+
+  const WORDS = {
+    rate_limited: 'Easy there: one new request every 30 seconds. Try again in a moment.',
+    title_invalid: 'That title doesn’t work: use 1 to 80 characters, without line breaks.',
+    already_voted: 'You asked for that one already.',
+    already_in_set: 'Good news: that song is on the set list already.',
+    already_accepted: 'The performer has already picked that song.',
+    request_dismissed: 'The performer is passing on that song tonight.',
+    too_many_open: 'You have 5 requests waiting already. Wait until one is played.',
+    queue_full: 'The request list is full for tonight.',
+    set_ended: 'The show has ended. Thanks for listening!',
+    no_such_request: 'That request is no longer in the list.',
+    request_not_open: 'That request is no longer open.',
+    poll_closed: 'That poll has closed.',
+    no_such_poll: 'That poll has closed.',
+    no_poll_open: 'That poll has closed.',
+    no_such_option: 'That choice is not in the poll.',
+    storage_failed: 'The server had a hiccup saving that. Try again.',
+    unavailable: 'The show is restarting. Try again in a moment.',
+  };
+
+  function onError(m) {
+    const context = m.id ? pending.get(m.id) : null;
+    if (m.id) { pending.delete(m.id); }
+    const words = WORDS[m.code] || 'That didn’t work: ' + (m.reason || m.code || 'unknown error');
+    if (m.code === 'unauthorized') {
+      setChannel('refused', "Live updates are off: this link doesn't work here.");
+      return;
+    }
+    if (!context) {
+      if (m.code === 'rate_limited') { say('request-message', 'Slow down a little: too many taps at once.', 'warn'); }
+      return;
+    }
+    if (context.kind === 'request' || context.kind === 'upvote') {
+      say('request-message', words, 'warn');
+    } else if (context.kind === 'vote') {
+      say('poll-message', words, 'warn');
+    }
+    // reactions over the limit are simply dropped
+  }
+
+  function say(id, text, tone) {
+    const el = $(id);
+    el.textContent = text;
+    el.dataset.tone = tone || '';
+  }
+
+  // ---- Rendering (text only) ----------------------------------------------------------------------------------------
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function renderAll() {
+    renderNow();
+    renderQueue();
+    renderMine();
+    renderPoll();
+    renderRoom();
+  }
+
+  function renderNow() {
+    document.body.dataset.phase = view.phase;
+    const songs = view.setList || [];
+    const song = view.nowPlaying;
+    let title;
+    let detail;
+    if (view.phase === 'ended') {
+      title = "That's the show!";
+      detail = 'Thanks for listening.';
+    } else if (view.phase === 'playing' && song) {
+      title = song.title;
+      const next = songs[song.index + 1];
+      detail = 'Song ' + (song.index + 1) + ' of ' + songs.length + (next ? ' · Next: ' + next.title : ' · Last song');
+    } else if (view.phase === 'playing') {
+      title = 'Between songs';
+      detail = '';
+    } else {
+      title = 'The show starts soon';
+      detail = songs.length ? songs.length + (songs.length === 1 ? ' song' : ' songs') + ' planned' : '';
+    }
+    $('now-title').textContent = title;
+    $('now-detail').textContent = detail;
+  }
+
+  // Rows are kept per request (and only updated) so a tap is never lost to a re-render.
+  const queueRows = new Map(); // request id → { li, badge, title, button, votes }
+
+  function queueRow(q) {
+    let row = queueRows.get(q.requestId);
+    if (!row) {
+      const li = el('li', 'q-item');
+      li.dataset.requestId = String(q.requestId);
+      const text = el('span', 'q-text');
+      const title = el('span', 'q-title', q.title);
+      const badge = el('span', 'badge', 'yours');
+      text.append(title, badge);
+      const button = el('button', 'upvote');
+      button.type = 'button';
+      button.addEventListener('click', () => send('upvote', { requestId: q.requestId }));
+      li.append(text, button);
+      row = { li, badge, title, button };
+      queueRows.set(q.requestId, row);
+    }
+    const own = mine.has(q.requestId);
+    const voted = myVotes.has(q.requestId);
+    row.li.classList.toggle('mine', own);
+    row.badge.hidden = !own;
+    row.title.textContent = q.title;
+    row.button.textContent = '▲ ' + q.votes;
+    row.button.setAttribute('aria-pressed', voted ? 'true' : 'false');
+    row.button.setAttribute('aria-label', (voted ? 'You voted. ' : 'Vote for this. ') + q.votes
+      + (q.votes === 1 ? ' vote' : ' votes'));
+    row.button.disabled = voted || channelState !== 'open' || view.phase === 'ended';
+    return row.li;
+  }
+
+  function renderQueue() {
+    const queue = view.queue || [];
+    const ids = new Set(queue.map((q) => q.requestId));
+    for (const id of [...queueRows.keys()]) {
+      if (!ids.has(id)) { queueRows.delete(id); }
+    }
+    const items = queue.map(queueRow);
+    const list = $('queue');
+    if (items.length !== list.children.length || items.some((li, i) => list.children[i] !== li)) {
+      list.replaceChildren(...items);
+    }
+    $('queue-empty').hidden = items.length > 0;
+    renderMine();
+  }
+
+  function requestStatus(id) {
+    const queued = (view.queue || []).find((q) => q.requestId === id);
+    if (queued) { return ['open', 'waiting · ' + queued.votes + (queued.votes === 1 ? ' vote' : ' votes')]; }
+    const song = (view.setList || []).find((s) => s.requestId === id);
+    if (song) {
+      if (song.current) { return ['played', 'playing now!']; }
+      return song.played ? ['played', 'played ✓'] : ['accepted', 'accepted · coming up'];
+    }
+    const known = knownState.get(id);
+    if (known === 'played') { return ['played', 'played ✓']; }
+    if (known === 'dismissed') { return ['dismissed', 'not tonight']; }
+    return ['gone', 'no longer in the list'];
+  }
+
+  function renderMine() {
+    const items = [...mine.entries()].map(([id, title]) => {
+      const [state, words] = requestStatus(id);
+      const li = el('li', 'mine-item');
+      li.dataset.state = state;
+      li.append(el('span', 'q-title', title), el('span', 'mine-state', words));
+      return li;
+    });
+    $('mine').replaceChildren(...items);
+    $('mine-box').hidden = items.length === 0;
+  }
+
+  // The option buttons are made once per poll and then only updated (bars, counts, your vote), so a tap is never lost
+  // to a re-render and the bars can glide.
+  let pollRows = null; // { key, rows: [{ li, button, bar, count }] }
+
+  function renderPoll() {
+    const open = view.poll;
+    const poll = open || view.lastPoll;
+    const panel = $('poll-panel');
+    if (!poll) {
+      panel.hidden = true;
+      pollRows = null;
+      return;
+    }
+    panel.hidden = false;
+    panel.dataset.open = open ? 'true' : 'false';
+    $('poll-heading').textContent = open ? 'Poll · vote now' : 'Poll results';
+    $('poll-question').textContent = poll.question;
+    const key = poll.pollId + (open ? ':open' : ':closed');
+    if (!pollRows || pollRows.key !== key) {
+      const rows = poll.options.map((option, i) => {
+        const li = el('li', 'poll-option');
+        const button = el('button', 'poll-choice');
+        button.type = 'button';
+        const bar = el('span', 'poll-bar');
+        const count = el('span', 'poll-count');
+        button.append(bar, el('span', 'poll-label', option), count);
+        button.addEventListener('click', () => {
+          const current = pollVotes.has(poll.pollId) ? pollVotes.get(poll.pollId) : -1;
+          if (open && i !== current) { send('vote', { pollId: poll.pollId, option: i }, { pollId: poll.pollId, option: i }); }
+        });
+        li.append(button);
+        return { li, button, bar, count };
+      });
+      pollRows = { key, rows };
+      $('poll-options').replaceChildren(...rows.map((r) => r.li));
+    }
+    const myVote = pollVotes.has(poll.pollId) ? pollVotes.get(poll.pollId) : -1;
+    const total = poll.totalVotes || 0;
+    const best = Math.max(0, ...(poll.tally || []));
+    pollRows.rows.forEach((row, i) => {
+      const votes = (poll.tally || [])[i] || 0;
+      const share = total > 0 ? votes / total : 0;
+      row.button.disabled = !open || channelState !== 'open';
+      row.button.setAttribute('aria-pressed', i === myVote ? 'true' : 'false');
+      row.li.classList.toggle('chosen', i === myVote);
+      row.li.classList.toggle('winner', !open && votes === best && best > 0);
+      row.bar.style.width = (share * 100).toFixed(1) + '%';
+      row.count.textContent = Math.round(share * 100) + '% · ' + votes;
+    });
+    const votesText = total + (total === 1 ? ' vote' : ' votes');
+    if (open) {
+      $('poll-note').textContent = votesText + (myVote >= 0 ? ' · tap another answer to change your vote'
+        : ' · tap an answer to vote') + (poll.closesAt ? ' · closes at ' + clock(poll.closesAt) : '');
+    } else {
+      $('poll-note').textContent = 'Closed · ' + votesText + (myVote >= 0 ? ' · your vote is marked' : '');
+    }
+  }
+
+  function clock(iso) {
+    const at = new Date(iso);
+    return isNaN(at) ? '' : at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  }
+
+  function renderRoom() {
+    const room = view.room;
+    if (!room) {
+      $('room-line').textContent = '';
+      return;
+    }
+    const people = room.listeners + (room.listeners === 1 ? ' person here' : ' people here');
+    const counts = Object.entries(room.reactions || {}).filter(([, n]) => n > 0)
+      .map(([kind, n]) => (EMOJI[kind] || kind) + ' ' + n);
+    $('room-line').textContent = [people].concat(counts).join(' · ');
+  }
+
+  // ---- Controls -----------------------------------------------------------------------------------------------------
+
+  $('request-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const title = $('request-title').value.trim();
+    if (!title) {
+      say('request-message', 'Type a song title first.', 'warn');
+      return;
+    }
+    if (!send('request', { title }, { title })) {
+      say('request-message', 'Not connected right now. Try again in a moment.', 'warn');
+      return;
+    }
+    say('request-message', 'Sending…', null);
+  });
+
+  for (const button of document.querySelectorAll('.react')) {
+    button.addEventListener('click', () => {
+      const now = Date.now();
+      if (now - lastReactionAt < REACTION_GAP_MS) { return; }
+      lastReactionAt = now;
+      if (send('react', { reaction: button.dataset.reaction })) {
+        button.classList.remove('pop');
+        void button.offsetWidth; // restart the animation
+        button.classList.add('pop');
+      }
+    });
+  }
+
+  // For tests and the curious: the channel's state and this listener's id.
+  window.encoreChannel = () => ({ state: channelState, listenerId, phase: view.phase,
+    queue: (view.queue || []).length, pollId: view.poll ? view.poll.pollId : null });
+
+  window.addEventListener('online', () => {
+    if (channelState === 'reconnecting') { channelAttempt = 0; openChannel(); }
+  });
+  setChannel('connecting', 'Connecting…');
+  renderAll();
+  openChannel();
 })();

@@ -70,6 +70,7 @@
 
   function lock(text) {
     stop();
+    closeChannel();
     key = null;
     localStorage.removeItem(KEY_STORE);
     document.body.dataset.locked = 'true';
@@ -99,6 +100,7 @@
     $('console').hidden = false;
     $('forget').hidden = false;
     $('lock-message').textContent = '';
+    openChannel();
     await capture(localStorage.getItem(DEVICE_STORE));
   }
 
@@ -556,6 +558,369 @@
       attempt,
     };
   };
+
+  // ---- The show channel (docs/protocol.md): set list, requests, polls, the room -----------------------------------
+  // The same WebSocket as the listeners', as the performer (hello with the key). Every listener-typed text (request
+  // titles) and every title is set with textContent: plain text, never HTML.
+
+  const CHANNEL_MAX_BACKOFF_MS = 10000;
+  const EMOJI = { applause: '👏', heart: '❤️', fire: '🔥', laugh: '😂', wow: '😮' };
+  const PHASE_TEXT = { not_started: 'Not started', playing: 'Playing', ended: 'Ended' };
+  let ws = null;
+  let channelState = 'closed'; // closed | connecting | open | reconnecting
+  let channelAttempt = 0;
+  let channelTimer = null;
+  let commandSeq = 0;
+  let endSetTimer = null;
+  const commands = new Map(); // command id → the panel whose message line tells how it went
+  let view = { phase: 'not_started', nowPlaying: null, setList: [], queue: [], poll: null, lastPoll: null, room: null };
+
+  function wsUrl() {
+    return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + show.ws;
+  }
+
+  function setChannel(next, text) {
+    channelState = next;
+    document.body.dataset.channel = next;
+    $('channel-status').textContent = text;
+    renderControls();
+  }
+
+  function openChannel() {
+    clearTimeout(channelTimer);
+    if (!key) { return; }
+    const socket = new WebSocket(wsUrl());
+    ws = socket;
+    if (channelState !== 'reconnecting') { setChannel('connecting', 'Connecting…'); }
+    socket.onopen = () => socket.send(JSON.stringify({ type: 'hello', v: 1, performerKey: key }));
+    socket.onmessage = (e) => {
+      if (ws !== socket) { return; }
+      let m;
+      try { m = JSON.parse(e.data); } catch (err) { return; }
+      onChannelMessage(m);
+    };
+    socket.onclose = () => {
+      if (ws !== socket) { return; }
+      ws = null;
+      commands.clear();
+      if (!key) { return; }
+      channelAttempt++;
+      const delay = Math.min(CHANNEL_MAX_BACKOFF_MS, 500 * 2 ** (channelAttempt - 1)) * (0.8 + 0.4 * Math.random());
+      setChannel('reconnecting', 'Reconnecting…');
+      channelTimer = setTimeout(openChannel, delay);
+    };
+  }
+
+  function closeChannel() {
+    clearTimeout(channelTimer);
+    const socket = ws;
+    ws = null;
+    if (socket) { socket.close(1000); }
+    setChannel('closed', 'Offline');
+  }
+
+  function command(type, fields, panel) {
+    if (!ws || channelState !== 'open') {
+      say(panel, 'Not connected to the show right now. Try again in a moment.');
+      return;
+    }
+    const id = 'p' + (++commandSeq);
+    commands.set(id, panel);
+    ws.send(JSON.stringify(Object.assign({ type, v: 1, id }, fields || {})));
+  }
+
+  function say(panel, text) {
+    $(panel + '-message').textContent = text || '';
+  }
+
+  const REFUSALS = {
+    set_not_started: 'Start the set first.',
+    set_already_started: 'The set is already running.',
+    set_ended: 'The set has ended.',
+    end_of_set: 'That was the last song. Add one, or end the set.',
+    start_of_set: 'This is the first song.',
+    no_such_song: 'That song is not on the set list.',
+    set_list_full: 'The set list is full.',
+    title_invalid: 'Use 1 to 80 characters, without line breaks.',
+    question_invalid: 'The question needs 1 to 140 characters.',
+    option_invalid: 'Each option needs 1 to 60 characters.',
+    options_invalid: 'A poll needs 2 to 6 different options.',
+    time_limit_invalid: 'The time limit must be between 5 s and 1 hour.',
+    poll_already_open: 'Close the open poll first.',
+    no_poll_open: 'No poll is open.',
+    too_many_polls: 'That is the most polls one show can have.',
+    no_such_request: 'That request is gone.',
+    request_not_open: 'That request was already handled.',
+    already_in_set: 'That song is on the set list already.',
+    storage_failed: 'Done, but the server could not save it. Check the server.',
+    unavailable: 'The show is restarting. Try again in a moment.',
+  };
+
+  function onChannelMessage(m) {
+    switch (m.type) {
+      case 'welcome':
+        channelAttempt = 0;
+        setChannel('open', 'Connected');
+        break;
+      case 'state':
+        view = { phase: m.phase, nowPlaying: m.nowPlaying || null, setList: m.setList || [], queue: m.queue || [],
+          poll: m.poll || null, lastPoll: m.lastPoll || null, room: m.room || null };
+        renderShow();
+        break;
+      case 'nowPlaying':
+        view.phase = m.phase;
+        view.nowPlaying = m.song || null;
+        view.setList = m.setList || [];
+        renderSet();
+        break;
+      case 'queue':
+        view.queue = m.queue || [];
+        renderQueue();
+        break;
+      case 'poll':
+        view.poll = m.poll || null;
+        view.lastPoll = m.lastPoll || null;
+        renderPoll();
+        break;
+      case 'room':
+        view.room = m.room || null;
+        renderRoom();
+        break;
+      case 'ack': {
+        const panel = commands.get(m.id);
+        commands.delete(m.id);
+        if (panel) { say(panel, ''); }
+        if (m.of === 'poll.open') { resetPollForm(); }
+        if (m.of === 'set.add') { $('set-add-title').value = ''; }
+        break;
+      }
+      case 'error': {
+        if (m.code === 'unauthorized') {
+          lock('The show refused the performer key. Enter it again.');
+          return;
+        }
+        const panel = m.id ? commands.get(m.id) : null;
+        if (m.id) { commands.delete(m.id); }
+        say(panel || 'set', REFUSALS[m.code] || m.reason || m.code);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function button(text, className, onClick) {
+    const b = el('button', className, text);
+    b.type = 'button';
+    b.addEventListener('click', onClick);
+    return b;
+  }
+
+  function renderShow() {
+    renderSet();
+    renderQueue();
+    renderPoll();
+    renderRoom();
+  }
+
+  function renderControls() {
+    const open = channelState === 'open';
+    const phase = view.phase;
+    $('set-start').hidden = phase !== 'not_started';
+    $('set-prev').hidden = phase === 'not_started';
+    $('set-next').hidden = phase === 'not_started';
+    $('set-start').disabled = !open;
+    const songs = view.setList || [];
+    const index = view.nowPlaying ? view.nowPlaying.index : -1;
+    $('set-prev').disabled = !open || phase !== 'playing' || index <= 0;
+    $('set-next').disabled = !open || phase !== 'playing' || index >= songs.length - 1;
+    $('set-end').disabled = !open || phase === 'ended';
+    $('set-add-button').disabled = !open || phase === 'ended';
+    $('poll-open').disabled = !open;
+    $('poll-close').disabled = !open;
+  }
+
+  function renderSet() {
+    const phase = view.phase;
+    document.body.dataset.phase = phase;
+    $('set-phase').textContent = PHASE_TEXT[phase] || phase;
+    const songs = view.setList || [];
+    const song = view.nowPlaying;
+    if (phase === 'playing' && song) {
+      $('now-title').textContent = song.title;
+      const next = songs[song.index + 1];
+      $('now-detail').textContent = 'Song ' + (song.index + 1) + ' of ' + songs.length
+        + (next ? ' · Next: ' + next.title : ' · Last song');
+    } else if (phase === 'ended') {
+      $('now-title').textContent = 'Set ended';
+      $('now-detail').textContent = songs.filter((s) => s.played).length + ' songs played';
+    } else {
+      $('now-title').textContent = songs.length ? 'Ready: ' + songs[0].title : 'No songs yet';
+      $('now-detail').textContent = songs.length + (songs.length === 1 ? ' song' : ' songs') + ' planned';
+    }
+    const items = songs.map((s) => {
+      const current = s.current && phase !== 'ended';
+      const li = el('li', 'song' + (current ? ' current' : '') + (s.played && !current ? ' played' : ''));
+      li.append(el('span', 'song-index', s.index + 1));
+      const text = el('span', 'song-title', s.title);
+      if (s.requestId > 0) { text.append(el('span', 'badge', 'request')); }
+      li.append(text);
+      if (current) {
+        li.append(el('span', 'song-state', 'NOW'));
+      } else if (phase !== 'ended') {
+        const jump = button('Play', 'small', () => command('set.jump', { index: s.index }, 'set'));
+        jump.disabled = phase !== 'playing' || channelState !== 'open';
+        jump.setAttribute('aria-label', 'Play ' + s.title + ' now');
+        li.append(jump);
+      }
+      return li;
+    });
+    $('set-list').replaceChildren(...items);
+    $('set-empty').hidden = items.length > 0;
+    renderControls();
+  }
+
+  function renderQueue() {
+    const queue = view.queue || [];
+    $('queue-count').textContent = String(queue.length);
+    const items = queue.map((q) => {
+      const li = el('li', 'request');
+      li.dataset.requestId = String(q.requestId);
+      const text = el('span', 'request-text');
+      text.append(el('span', 'request-title', q.title), el('span', 'votes', q.votes + (q.votes === 1 ? ' vote' : ' votes')));
+      const actions = el('span', 'request-actions');
+      actions.append(
+        button('Accept', 'small ok', () => command('request.accept', { requestId: q.requestId }, 'request')),
+        button('Played', 'small', () => command('request.played', { requestId: q.requestId }, 'request')),
+        button('Dismiss', 'small quiet', () => command('request.dismiss', { requestId: q.requestId }, 'request')));
+      li.append(text, actions);
+      return li;
+    });
+    $('queue').replaceChildren(...items);
+    $('queue-empty').hidden = items.length > 0;
+  }
+
+  function results(list, poll) {
+    const total = poll.totalVotes || 0;
+    const best = Math.max(0, ...(poll.tally || []));
+    list.replaceChildren(...poll.options.map((option, i) => {
+      const votes = (poll.tally || [])[i] || 0;
+      const share = total > 0 ? votes / total : 0;
+      const li = el('li', 'result' + (votes === best && best > 0 ? ' leading' : ''));
+      const bar = el('span', 'result-bar');
+      bar.style.width = (share * 100).toFixed(1) + '%';
+      li.append(bar, el('span', 'result-label', option), el('span', 'result-count', votes + ' · ' + Math.round(share * 100) + '%'));
+      return li;
+    }));
+  }
+
+  function renderPoll() {
+    const poll = view.poll;
+    $('poll-form').hidden = !!poll;
+    $('poll-live').hidden = !poll;
+    if (poll) {
+      $('poll-live-question').textContent = poll.question;
+      results($('poll-results'), poll);
+      const total = poll.totalVotes || 0;
+      $('poll-note').textContent = total + (total === 1 ? ' vote' : ' votes')
+        + (poll.closesAt ? ' · closes by itself at ' + new Date(poll.closesAt).toLocaleTimeString() : '');
+    }
+    const last = view.lastPoll;
+    $('poll-last').hidden = !!poll || !last;
+    if (last && !poll) {
+      $('poll-last-question').textContent = last.question + ' (' + (last.totalVotes || 0) + ' votes)';
+      results($('poll-last-results'), last);
+    }
+  }
+
+  function renderRoom() {
+    const room = view.room;
+    if (!room) { return; }
+    $('room-listeners').textContent = String(room.listeners);
+    $('room-detail').textContent = (room.listeners === 1 ? 'listener' : 'listeners') + ' in the room · peak ' + room.peak;
+    const energy = Math.max(0, Math.min(1, room.energy || 0));
+    $('energy-fill').style.transform = 'scaleX(' + energy.toFixed(3) + ')';
+    document.body.dataset.energy = energy > 0.5 ? 'high' : energy > 0.15 ? 'mid' : 'low';
+    const counts = Object.entries(room.reactions || {}).filter(([, n]) => n > 0)
+      .map(([kind, n]) => (EMOJI[kind] || kind) + ' ' + n);
+    $('room-reactions').textContent = counts.length ? counts.join('   ') : 'No reactions yet';
+  }
+
+  // Set-list controls.
+  $('set-start').addEventListener('click', () => command('set.start', {}, 'set'));
+  $('set-prev').addEventListener('click', () => command('set.prev', {}, 'set'));
+  $('set-next').addEventListener('click', () => command('set.next', {}, 'set'));
+  $('set-add').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const title = $('set-add-title').value.trim();
+    if (title) { command('set.add', { title }, 'set'); }
+  });
+  // End set needs two clicks within 3 s, like End: a stray click must not end the set.
+  $('set-end').addEventListener('click', () => {
+    if (!endSetTimer) {
+      $('set-end').textContent = 'Click again to end the set';
+      $('set-end').classList.add('armed');
+      endSetTimer = setTimeout(disarmEndSet, END_CONFIRM_MS);
+      return;
+    }
+    disarmEndSet();
+    command('set.end', {}, 'set');
+  });
+
+  function disarmEndSet() {
+    clearTimeout(endSetTimer);
+    endSetTimer = null;
+    $('set-end').textContent = 'End set';
+    $('set-end').classList.remove('armed');
+  }
+
+  // The poll composer: a question, 2 to 6 options, an optional time limit.
+  function addOptionInput(value) {
+    const box = $('poll-option-inputs');
+    if (box.children.length >= 6) { return; }
+    const input = el('input', 'poll-option');
+    input.type = 'text';
+    input.maxLength = 60;
+    input.placeholder = 'Option ' + (box.children.length + 1);
+    input.setAttribute('aria-label', 'Option ' + (box.children.length + 1));
+    input.value = value || '';
+    box.append(input);
+    $('poll-add-option').disabled = box.children.length >= 6;
+  }
+
+  function resetPollForm() {
+    $('poll-question').value = '';
+    $('poll-option-inputs').replaceChildren();
+    addOptionInput();
+    addOptionInput();
+    $('poll-time').value = '';
+  }
+
+  $('poll-add-option').addEventListener('click', () => addOptionInput());
+  $('poll-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const question = $('poll-question').value.trim();
+    const options = [...document.querySelectorAll('#poll-option-inputs input')].map((i) => i.value.trim()).filter(Boolean);
+    if (!question) { say('poll', 'Type the question first.'); return; }
+    if (options.length < 2) { say('poll', 'A poll needs at least 2 options.'); return; }
+    const fields = { question, options };
+    if ($('poll-time').value) { fields.timeLimitSeconds = parseInt($('poll-time').value, 10); }
+    command('poll.open', fields, 'poll');
+  });
+  $('poll-close').addEventListener('click', () => command('poll.close', {}, 'poll'));
+  resetPollForm();
+  renderControls();
+
+  // For tests and the curious: the show channel as this console sees it.
+  window.encoreShow = () => ({ channel: channelState, phase: view.phase, queue: (view.queue || []).length,
+    poll: view.poll ? view.poll.pollId : null, listeners: view.room ? view.room.listeners : null });
 
   // ---- Start -------------------------------------------------------------------------------------------------------
 
