@@ -3,7 +3,6 @@ package dev.encore.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.encore.loadtest.ListenerLoad;
 import dev.encore.loadtest.LoadReport;
@@ -15,7 +14,6 @@ import dev.encore.loadtest.client.ListenerStats;
 import dev.encore.loadtest.client.PhaseTimings;
 import dev.encore.loadtest.client.WebRtcListener;
 import dev.encore.protocol.rtp.RtpPacket;
-import dev.encore.protocol.sdp.SdpException;
 import dev.encore.show.AccessMode;
 import dev.encore.show.AudioSettings;
 import dev.encore.show.Secret;
@@ -24,11 +22,8 @@ import io.github.jaredmdobson.concentus.OpusApplication;
 import io.github.jaredmdobson.concentus.OpusEncoder;
 import io.github.jaredmdobson.concentus.OpusException;
 import io.github.jaredmdobson.concentus.OpusSignal;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +57,7 @@ class LoopbackListenerTest {
         router = server.addShow(new ShowConfig(null, SHOW, "Loopback", Secret.of("performer-key-for-tests-only"), AccessMode.OPEN,
                 new AudioSettings(96_000, true), null));
         http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        http.createContext("/whep/", LoopbackListenerTest::whep);
+        http.createContext("/whep/", LoopbackRig.whepFront(server::whep, (offer, session) -> { }));
         http.start();
         base = URI.create("http://127.0.0.1:" + http.getAddress().getPort());
         ToneRtp tone = new ToneRtp(TONE_HZ);
@@ -214,38 +209,6 @@ class LoopbackListenerTest {
             }
         }
         return best;
-    }
-
-    /** WHEP over HTTP, the little the test needs: POST /whep/{show} → 201 + Location; DELETE /whep/{show}/{id}. */
-    private static void whep(HttpExchange exchange) throws IOException {
-        String[] parts = exchange.getRequestURI().getPath().split("/");
-        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (exchange.getRequestMethod().equals("POST") && parts.length == 3) {
-                WhepSession session = server.whep().subscribe(parts[2], body);
-                exchange.getResponseHeaders().add("Location", "/whep/" + parts[2] + "/" + session.sessionId());
-                exchange.getResponseHeaders().add("Content-Type", "application/sdp");
-                respond(exchange, 201, session.answerSdp());
-            } else if (exchange.getRequestMethod().equals("DELETE") && parts.length == 4) {
-                respond(exchange, server.whep().unsubscribe(parts[2], parts[3]) ? 200 : 404, "");
-            } else {
-                respond(exchange, 405, "method not allowed");
-            }
-        } catch (NoSuchShowException e) {
-            respond(exchange, 404, e.getMessage());
-        } catch (SdpException e) {
-            respond(exchange, 400, e.getMessage());
-        } catch (IllegalStateException e) {
-            respond(exchange, 503, e.getMessage());
-        }
-    }
-
-    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 
     /** A performer in a box: a stereo sine tone, 20 ms Opus frames (concentus), plain RTP with payload type 111. */

@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.encore.loadtest.client.ClientRuntime;
 import dev.encore.protocol.sdp.SdpException;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
@@ -82,7 +84,7 @@ final class LoopbackRig implements AutoCloseable {
             http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             LoopbackRig rig = new LoopbackRig(server, http,
                     ClientRuntime.create(new ClientRuntime.Options(2, 2, 2, Duration.ofSeconds(5), true)));
-            http.createContext("/whep/", rig::whep);
+            http.createContext("/whep/", whepFront(server::whep, rig::record));
             http.start();
             rig.problems.attach();
             return rig;
@@ -185,31 +187,41 @@ final class LoopbackRig implements AutoCloseable {
         server.close();
     }
 
-    /** WHEP over HTTP, the little the tests need: POST /whep/{show} → 201 + Location; DELETE /whep/{show}/{id}. */
-    private void whep(HttpExchange exchange) throws IOException {
-        String[] parts = exchange.getRequestURI().getPath().split("/");
-        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (exchange.getRequestMethod().equals("POST") && parts.length == 3) {
-                WhepSession session = server.whep().subscribe(parts[2], body);
-                synchronized (this) {
-                    exchanges.add(new Exchange(body, session.answerSdp()));
+    /** Records one accepted WHEP POST (called on the HTTP server's thread). */
+    private synchronized void record(String offerSdp, WhepSession session) {
+        exchanges.add(new Exchange(offerSdp, session.answerSdp()));
+    }
+
+    /**
+     * WHEP over HTTP, the little the tests need: POST /whep/{show} → 201 + Location; DELETE /whep/{show}/{id}. Each
+     * accepted POST is handed to {@code onSubscribe} with the offer, before the answer goes out.
+     */
+    static HttpHandler whepFront(Supplier<WhepService> whep, BiConsumer<String, WhepSession> onSubscribe) {
+        requireNonNull(whep, "whep");
+        requireNonNull(onSubscribe, "onSubscribe");
+        return exchange -> {
+            String[] parts = exchange.getRequestURI().getPath().split("/");
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            try {
+                if (exchange.getRequestMethod().equals("POST") && parts.length == 3) {
+                    WhepSession session = whep.get().subscribe(parts[2], body);
+                    onSubscribe.accept(body, session);
+                    exchange.getResponseHeaders().add("Location", "/whep/" + parts[2] + "/" + session.sessionId());
+                    exchange.getResponseHeaders().add("Content-Type", "application/sdp");
+                    respond(exchange, 201, session.answerSdp());
+                } else if (exchange.getRequestMethod().equals("DELETE") && parts.length == 4) {
+                    respond(exchange, whep.get().unsubscribe(parts[2], parts[3]) ? 200 : 404, "");
+                } else {
+                    respond(exchange, 405, "method not allowed");
                 }
-                exchange.getResponseHeaders().add("Location", "/whep/" + parts[2] + "/" + session.sessionId());
-                exchange.getResponseHeaders().add("Content-Type", "application/sdp");
-                respond(exchange, 201, session.answerSdp());
-            } else if (exchange.getRequestMethod().equals("DELETE") && parts.length == 4) {
-                respond(exchange, server.whep().unsubscribe(parts[2], parts[3]) ? 200 : 404, "");
-            } else {
-                respond(exchange, 405, "method not allowed");
+            } catch (NoSuchShowException e) {
+                respond(exchange, 404, e.getMessage());
+            } catch (SdpException e) {
+                respond(exchange, 400, e.getMessage());
+            } catch (IllegalStateException e) {
+                respond(exchange, 503, e.getMessage());
             }
-        } catch (NoSuchShowException e) {
-            respond(exchange, 404, e.getMessage());
-        } catch (SdpException e) {
-            respond(exchange, 400, e.getMessage());
-        } catch (IllegalStateException e) {
-            respond(exchange, 503, e.getMessage());
-        }
+        };
     }
 
     private static void respond(HttpExchange exchange, int status, String body) throws IOException {
