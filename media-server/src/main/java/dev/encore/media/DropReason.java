@@ -53,6 +53,11 @@ enum DropReason {
     INGEST_RTCP,
     /** The performer sent far above the show's bitrate; the excess is dropped. */
     RATE_LIMITED,
+    /**
+     * A listener's copy not sent because its shard reached the packet too late to be of use (overload: the loop fell behind).
+     * Counted once per copy.
+     */
+    FANOUT_LATE,
     /** A bug: an exception escaped a stage. Logged, never rethrown. */
     INTERNAL_ERROR;
 

@@ -160,6 +160,10 @@ final class MediaMetrics {
         drops.get(reason).inc();
     }
 
+    void drop(DropReason reason, long count) {
+        drops.get(reason).inc(count);
+    }
+
     long dropped(DropReason reason) {
         return drops.get(reason).getLongValue();
     }

@@ -52,6 +52,13 @@ final class ShowRouter implements Router, AutoCloseable {
     static final int RATE_LIMIT_FACTOR = 4;
     static final long ONLINE_NANOS = TimeUnit.SECONDS.toNanos(1);
     static final long SENDER_REPORT_MILLIS = 1000;
+    /**
+     * A shard that reaches a packet this long after it came in skips it ({@link DropReason#FANOUT_LATE}). Only an overloaded
+     * loop gets that far behind; working through such a backlog would keep it from reading its socket (STUN consent checks,
+     * DTLS, RTCP) until the receive buffer overflows and sessions die of lost consent. Audio a second late is of no use to
+     * a listener's jitter buffer. (500 ms also cut copies during short stalls on a busy shared machine.)
+     */
+    static final long LATE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** How the performer's packets came in, as {@link RouterStatus#ingest()} names it. */
     enum Ingest {
@@ -381,6 +388,11 @@ final class ShowRouter implements Router, AutoCloseable {
 
         /** Per consumer: copy, set its payload type, protect, write; then flush once (sendmmsg). */
         void deliver(FanoutJob job) {
+            if (nanoClock.getAsLong() - job.arrivalNanos > LATE_NANOS) {
+                metrics.drop(DropReason.FANOUT_LATE, list.size());
+                job.done();
+                return;
+            }
             ByteBuf packet = job.packet;
             byte[] src = packet.array();
             int srcOff = packet.arrayOffset() + packet.readerIndex();
@@ -388,6 +400,7 @@ final class ShowRouter implements Router, AutoCloseable {
             byte[] scratch = shard.scratch();
             Channel channel = shard.channel();
             int written = 0;
+            long bytes = 0;
             for (int i = 0; i < list.size(); i++) {
                 Consumer c = list.get(i);
                 InetSocketAddress to = c.address();
@@ -406,7 +419,7 @@ final class ShowRouter implements Router, AutoCloseable {
                     out.writeBytes(scratch, 0, n);
                     channel.write(new DatagramPacket(out, to), channel.voidPromise());
                     c.sent(len - RtpPacket.FIXED_HEADER_LENGTH);
-                    counters.bytesOut().inc(n);
+                    bytes += n;
                     written++;
                 } catch (RuntimeException e) {
                     metrics.drop(DropReason.INTERNAL_ERROR);
@@ -414,7 +427,9 @@ final class ShowRouter implements Router, AutoCloseable {
                 }
             }
             if (written > 0) {
+                // Counters once per batch: they are shared by every shard's loop.
                 counters.packetsOut().inc(written);
+                counters.bytesOut().inc(bytes);
                 channel.flush();
             }
             job.done();

@@ -21,7 +21,7 @@
  * <ul>
  *   <li>Media event loops (epoll, one {@code SO_REUSEPORT} channel each; NIO: one): receive, answer STUN, feed DTLS,
  *       read RTCP, and serve the fan-out of the listeners whose nomination arrived on their channel.</li>
- *   <li>DTLS pool ({@code encore-dtls-N}, 2 × cores, bounded queue, 10 s timeout): BouncyCastle's blocking handshakes.</li>
+ *   <li>DTLS pool ({@code encore-dtls-N}, 4 × cores and at least 8, bounded queue, 10 s timeout): BouncyCastle's blocking handshakes.</li>
  *   <li>Callers: {@link dev.encore.media.Router#feed} from the app's performer thread, {@link dev.encore.media.WhepService}
  *       and {@link dev.encore.media.WhipService} from HTTP threads. Shared tables are concurrent maps; each stateful class
  *       says which thread owns what.</li>

@@ -105,8 +105,10 @@ class ShowRouterTest {
         runAll();
         byte[] p = payload(50, 1);
         router.feed(rtp(111, 10, 1000, 1, p), 0, 62);
+        runAll();
         now[0] += 20 * MS;
         router.feed(rtp(111, 11, 1960, 1, p), 0, 62);
+        runAll();
         now[0] += 3_000 * MS;
         router.feed(rtp(100, 60_000, 42, 2, p), 0, 62);
         runAll();
@@ -119,6 +121,34 @@ class ShowRouterTest {
         assertThat(RtpPacket.timestamp(out.get(1).bytes(), 0)).isEqualTo((t0 + 960) & 0xFFFFFFFFL);
         assertThat(RtpPacket.timestamp(out.get(2).bytes(), 0)).isEqualTo((t0 + 960 + 3_000 * 48) & 0xFFFFFFFFL);
         assertThat(out).allSatisfy(s -> assertThat(RtpPacket.ssrc(s.bytes(), 0)).isEqualTo(router.outgoingSsrc()));
+    }
+
+    @Test
+    void aShardFarBehindSkipsAStalePacketCountsEachCopyAndCatchesUpWithTheNext() {
+        router.addConsumer(new Consumer("a", shards.get(0), new TestPackets.FakeSrtp(), 111, addr(4001)));
+        router.addConsumer(new Consumer("b", shards.get(0), new TestPackets.FakeSrtp(), 111, addr(4002)));
+        router.addConsumer(new Consumer("c", shards.get(1), new TestPackets.FakeSrtp(), 111, addr(4003)));
+        runAll();
+        byte[] p = rtp(111, 1, 960, 1, payload(80, 2));
+        router.feed(p, 0, p.length);
+        ch1.runPendingTasks();
+        assertThat(sent(ch1)).hasSize(1);
+
+        // Shard 0's loop only gets to the packet after the limit (an overloaded loop), and to the next one in time.
+        now[0] += ShowRouter.LATE_NANOS + MS;
+        RtpPacket.setSequenceNumber(p, 0, 2);
+        RtpPacket.setTimestamp(p, 0, 1920);
+        router.feed(p, 0, p.length);
+        runAll();
+
+        List<Sent> shard0 = sent(ch0);
+        assertThat(shard0).extracting(Sent::to).containsExactly(addr(4001), addr(4002));
+        List<Sent> shard1 = sent(ch1);
+        assertThat(shard1).hasSize(1);
+        assertThat(RtpPacket.sequenceNumber(shard0.get(0).bytes(), 0)).isEqualTo(RtpPacket.sequenceNumber(shard1.get(0).bytes(), 0));
+        assertThat(metrics.dropped(DropReason.FANOUT_LATE)).isEqualTo(2);
+        assertThat(metrics.forShow("rooftop").packetsOut().getLongValue()).isEqualTo(4);
+        assertThat(metrics.delayTotal().getTotalCount()).as("both packets released, delay recorded either way").isEqualTo(2);
     }
 
     @Test

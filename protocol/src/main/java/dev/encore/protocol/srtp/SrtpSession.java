@@ -52,6 +52,12 @@ public final class SrtpSession implements AutoCloseable {
     private final Map<Integer, SrtpCryptoContext> rtpIn = new ConcurrentHashMap<>();
     private final Map<Integer, SrtcpCryptoContext> rtcpOut = new ConcurrentHashMap<>();
     private final Map<Integer, SrtcpCryptoContext> rtcpIn = new ConcurrentHashMap<>();
+    /**
+     * The last RTP context used per direction: a stream has one SSRC, so the per-packet lookup (boxing the SSRC, a capturing
+     * lambda, a map probe) is skipped. Immutable pairs behind volatile fields, so any thread may read them.
+     */
+    private volatile RtpContext lastRtpOut;
+    private volatile RtpContext lastRtpIn;
 
     private SrtpSession(SrtpProfile profile, byte[] outKey, byte[] outSalt, byte[] inKey, byte[] inSalt) {
         this.profile = profile;
@@ -116,7 +122,15 @@ public final class SrtpSession implements AutoCloseable {
                     + " (expected: >= 12 bytes, version 2)");
         }
         checkRoom(buf, off, len, profile.tagLength());
-        SrtpCryptoContext context = rtpOut.computeIfAbsent(readInt(buf, off + 8), ssrc -> deriveRtp(outbound, ssrc));
+        int ssrc = readInt(buf, off + 8);
+        RtpContext last = lastRtpOut;
+        SrtpCryptoContext context;
+        if (last != null && last.ssrc == ssrc) {
+            context = last.context;
+        } else {
+            context = rtpOut.computeIfAbsent(ssrc, s -> deriveRtp(outbound, s));
+            lastRtpOut = new RtpContext(ssrc, context);
+        }
         PacketBuffer packet = new PacketBuffer(buf, off, len);
         return protectResult(transformRtp(context, packet), packet, "RTP");
     }
@@ -128,7 +142,8 @@ public final class SrtpSession implements AutoCloseable {
             return FAIL_MALFORMED;
         }
         int ssrc = readInt(buf, off + 8);
-        SrtpCryptoContext context = rtpIn.get(ssrc);
+        RtpContext last = lastRtpIn;
+        SrtpCryptoContext context = last != null && last.ssrc == ssrc ? last.context : rtpIn.get(ssrc);
         boolean fresh = context == null;
         if (fresh) {
             if (rtpIn.size() >= MAX_INBOUND_SSRCS) {
@@ -143,8 +158,12 @@ public final class SrtpSession implements AutoCloseable {
         } catch (GeneralSecurityException | RuntimeException e) {
             return FAIL_MALFORMED;
         }
-        if (status == SrtpErrorStatus.OK && fresh) {
-            rtpIn.putIfAbsent(ssrc, context);
+        if (status == SrtpErrorStatus.OK && (last == null || last.ssrc != ssrc)) {
+            if (fresh) {
+                SrtpCryptoContext winner = rtpIn.putIfAbsent(ssrc, context);
+                context = winner != null ? winner : context;
+            }
+            lastRtpIn = new RtpContext(ssrc, context);
         }
         return unprotectResult(status, packet);
     }
@@ -204,6 +223,8 @@ public final class SrtpSession implements AutoCloseable {
 
     @Override
     public void close() {
+        lastRtpOut = null;
+        lastRtpIn = null;
         rtpOut.clear();
         rtpIn.clear();
         rtcpOut.clear();
@@ -219,6 +240,10 @@ public final class SrtpSession implements AutoCloseable {
     @Override
     public String toString() {
         return "SrtpSession[" + profile + (outbound == null ? "" : ", out") + (inbound == null ? "" : ", in") + "]";
+    }
+
+    /** An SSRC and its context. */
+    private record RtpContext(int ssrc, SrtpCryptoContext context) {
     }
 
     private static SrtpErrorStatus transformRtp(SrtpCryptoContext context, PacketBuffer packet) {
