@@ -1,7 +1,11 @@
 package dev.encore.show;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A show as its show file describes it, validated.
@@ -15,12 +19,23 @@ import java.util.List;
  * @param rtpIngest the (S)RTP ingest port, or null when none
  * @param capacity how many listeners at once ({@code access.capacity}, {@code access.vipSeats}), or null for no limit
  * @param setList the planned songs ({@code setlist}), in order; empty when the file has none (never null)
+ * @param publicUrl how listeners reach this server ({@code publicUrl}, for links in posts), or null when not set
+ * @param telegram the bot's settings ({@code telegram:}), or null when the show has no bot
+ * @param drops the purchase offers ({@code drops:}) by id, in file order; empty when none (never null)
  */
 public record ShowConfig(Path source, String id, String title, Secret performerKey, AccessMode access, AudioSettings audio,
-        RtpIngestSettings rtpIngest, Capacity capacity, List<PlannedSong> setList) {
+        RtpIngestSettings rtpIngest, Capacity capacity, List<PlannedSong> setList, URI publicUrl, TelegramSettings telegram,
+        Map<String, Drop> drops) {
 
     public ShowConfig {
         setList = setList == null ? List.of() : List.copyOf(setList);
+        drops = drops == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(drops));
+    }
+
+    /** A show without a bot or drops. */
+    public ShowConfig(Path source, String id, String title, Secret performerKey, AccessMode access, AudioSettings audio,
+            RtpIngestSettings rtpIngest, Capacity capacity, List<PlannedSong> setList) {
+        this(source, id, title, performerKey, access, audio, rtpIngest, capacity, setList, null, null, Map.of());
     }
 
     /** A show without a planned set list. */
@@ -37,7 +52,8 @@ public record ShowConfig(Path source, String id, String title, Secret performerK
 
     /** This show with {@code songs} as its planned set list. */
     public ShowConfig withSetList(List<PlannedSong> songs) {
-        return new ShowConfig(source, id, title, performerKey, access, audio, rtpIngest, capacity, songs);
+        return new ShowConfig(source, id, title, performerKey, access, audio, rtpIngest, capacity, songs, publicUrl, telegram,
+                drops);
     }
 
     /** The planned songs' titles, in order. */

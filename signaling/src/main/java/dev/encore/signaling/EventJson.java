@@ -73,6 +73,11 @@ final class EventJson {
         @JsonSubTypes.Type(value = ShowEvent.ListenerConnected.class, name = "ListenerConnected"),
         @JsonSubTypes.Type(value = ShowEvent.ListenerDisconnected.class, name = "ListenerDisconnected"),
         @JsonSubTypes.Type(value = ShowEvent.PerformerPresence.class, name = "PerformerPresence"),
+        @JsonSubTypes.Type(value = ShowEvent.OnAir.class, name = "OnAir"),
+        @JsonSubTypes.Type(value = ShowEvent.DropOpened.class, name = "DropOpened"),
+        @JsonSubTypes.Type(value = ShowEvent.DropSold.class, name = "DropSold"),
+        @JsonSubTypes.Type(value = ShowEvent.DropClosed.class, name = "DropClosed"),
+        @JsonSubTypes.Type(value = ShowEvent.DropClicked.class, name = "DropClicked"),
     })
     private interface EventMixin {
     }

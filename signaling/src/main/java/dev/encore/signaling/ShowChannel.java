@@ -135,6 +135,49 @@ public final class ShowChannel implements AutoCloseable {
         return answer;
     }
 
+    // ---- for the rest of the server (bot bridge, media, HTTP): outlined for issue 5, TODO bodies ----
+
+    /**
+     * Subscribes to a show's committed events: first the current run's history, then live batches (see {@link ShowFeed}).
+     * Closing the returned handle unsubscribes. Unknown show: {@link IllegalArgumentException}.
+     */
+    public AutoCloseable subscribe(String showId, ShowFeed feed) {
+        throw new UnsupportedOperationException("TODO");
+    }
+
+    /**
+     * A song request from outside the WebSocket (e.g. {@code /request} in the Telegram group) by {@code listenerId} (e.g.
+     * {@code tg:12345}), under the same rules as a listener's; completes once stored, or exceptionally with a
+     * {@link dev.encore.show.live.ShowRuleException} (its code as in the protocol) when refused.
+     */
+    public CompletableFuture<RequestReceipt> submitRequest(String showId, String listenerId, String title) {
+        throw new UnsupportedOperationException("TODO");
+    }
+
+    /** What every listener sees now (now playing, queue, poll, room, drops). */
+    public CompletableFuture<dev.encore.show.live.ShowState> publicSnapshot(String showId) {
+        throw new UnsupportedOperationException("TODO");
+    }
+
+    /** The media server saw the performer's audio start ({@code true}) or stop; records an {@code OnAir} event on change. */
+    public void onAir(String showId, boolean onAir) {
+        throw new UnsupportedOperationException("TODO");
+    }
+
+    /** Counts a click on a drop's link ({@code /go/{show}/{drop}}); fire and forget. */
+    public void dropClicked(String showId, String dropId, String source) {
+        throw new UnsupportedOperationException("TODO");
+    }
+
+    /**
+     * The shop reports {@code quantity} sales of a drop in order {@code orderId} (a repeated order id counts once).
+     * Completes, once stored, with the number left (-1 without a counter), or exceptionally with a
+     * {@link dev.encore.show.live.ShowRuleException} (e.g. no such drop).
+     */
+    public CompletableFuture<Integer> dropSold(String showId, String dropId, int quantity, String orderId) {
+        throw new UnsupportedOperationException("TODO");
+    }
+
     ShowLoop loop(String showId) {
         return loops.get(showId);
     }

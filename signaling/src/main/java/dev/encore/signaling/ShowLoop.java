@@ -58,7 +58,7 @@ final class ShowLoop implements ShowEventListener {
     /** Timing of the loops and sockets. */
     record Settings(Duration tick, Duration roomInterval, Duration pingAfter, Duration idleTimeout, RateLimits limits) {
         static Settings defaults() {
-            return new Settings(Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(20), Duration.ofSeconds(60),
+            return new Settings(Duration.ofMillis(150), Duration.ofSeconds(1), Duration.ofSeconds(20), Duration.ofSeconds(60),
                     RateLimits.defaults());
         }
     }

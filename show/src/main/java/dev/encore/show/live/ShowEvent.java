@@ -159,4 +159,51 @@ public sealed interface ShowEvent {
             requireNonNull(at, "at");
         }
     }
+    /**
+     * The performer's audio started ({@code onAir}) or stopped reaching the server (the media server's view, not the
+     * console's: see {@link PerformerPresence} for that). The first {@code OnAir(true)} of a run is "the performer went live".
+     */
+    record OnAir(Instant at, boolean onAir) implements ShowEvent {
+        public OnAir {
+            requireNonNull(at, "at");
+        }
+    }
+
+    /**
+     * A drop (a purchase offer from the show file) opened: its cue's song started, or its time offset passed. Once per drop
+     * per run. {@code closesAt} is null when it stays open until the set ends; {@code quantity} is -1 without a counter.
+     */
+    record DropOpened(Instant at, String dropId, Instant closesAt, int quantity) implements ShowEvent {
+        public DropOpened {
+            requireNonNull(at, "at");
+            requireNonNull(dropId, "dropId");
+        }
+    }
+
+    /** The shop reported {@code sold} more sales of a drop (order {@code orderId}); {@code remaining} is -1 without a counter. */
+    record DropSold(Instant at, String dropId, int sold, int remaining, String orderId) implements ShowEvent {
+        public DropSold {
+            requireNonNull(at, "at");
+            requireNonNull(dropId, "dropId");
+            requireNonNull(orderId, "orderId");
+        }
+    }
+
+    /** A drop closed: its window ended, it sold out, or the set ended. */
+    record DropClosed(Instant at, String dropId, DropCloseReason reason) implements ShowEvent {
+        public DropClosed {
+            requireNonNull(at, "at");
+            requireNonNull(dropId, "dropId");
+            requireNonNull(reason, "reason");
+        }
+    }
+
+    /** Somebody followed a drop's link ({@code /go/{show}/{drop}}); {@code source} is the {@code src} parameter or "direct". */
+    record DropClicked(Instant at, String dropId, String source) implements ShowEvent {
+        public DropClicked {
+            requireNonNull(at, "at");
+            requireNonNull(dropId, "dropId");
+            requireNonNull(source, "source");
+        }
+    }
 }
