@@ -1,5 +1,6 @@
 /**
- * The Telegram Bot API side: announcements, timed purchase links, {@code /request} from the group (issue 5). Nothing lives here
- * yet.
+ * The show in its Telegram group (issue 5): {@link dev.encore.bot.TelegramBridge} turns show events into posts through a
+ * durable outbox in the show database, sends them within Telegram's limits, and takes {@code /request} and {@code /now}
+ * from the group.
  */
 package dev.encore.bot;
