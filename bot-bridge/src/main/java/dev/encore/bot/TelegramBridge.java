@@ -224,8 +224,15 @@ public final class TelegramBridge implements AutoCloseable {
 
     private void close(long run, Drop drop, DropCloseReason reason, Instant now) throws SQLException {
         String key = "drop:" + drop.id();
-        if (outbox.get(show.id(), run, key) == null) {
-            return; // never posted in this run: nothing to close
+        OutboxEntry post = outbox.get(show.id(), run, key);
+        if (post == null || post.state() == OutboxState.SKIPPED) {
+            return; // never opened in this run, or never posted: nothing to close
+        }
+        if (post.state() == OutboxState.PENDING) {
+            // closed before its post could go out (a long rate-limit pause): an offer that is over is not posted at all
+            outbox.supersede(show.id(), run, key, "the offer closed before it was posted");
+            outbox.supersede(show.id(), run, key + ":count", "the offer closed");
+            return;
         }
         outbox.supersede(show.id(), run, key + ":count", "the offer closed");
         outbox.setEdit(show.id(), run, key + ":closed", key, Posts.closed(drop, reason), List.of(), 1, Duration.ZERO, now);

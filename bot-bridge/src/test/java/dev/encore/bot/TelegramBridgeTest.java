@@ -303,4 +303,20 @@ class TelegramBridgeTest {
                 "Signed vinyl, tonight only — sold out");
         assertThat(calls.get(1).buttons()).isEmpty();
     }
+
+    @Test
+    void anOfferThatClosedBeforeItsPostCouldGoOutIsNotPosted() throws SQLException {
+        TelegramBridge bridge = bridge(BridgeRig.show());
+        telegram.failNext(RecordingTelegram.rateLimited(120));
+        bridge.handleEvents(RUN, List.of(new ShowEvent.OnAir(T0, true), new ShowEvent.DropOpened(T0, "vinyl", null, 50)));
+        drive(bridge, clock, at(Duration.ofSeconds(30)));
+        bridge.handleEvents(RUN, List.of(new ShowEvent.DropSold(clock.instant(), "vinyl", 50, 0, "A-1"),
+                new ShowEvent.DropClosed(clock.instant(), "vinyl", DropCloseReason.SOLD_OUT)));
+        drive(bridge, clock, at(Duration.ofMinutes(5)));
+
+        assertThat(telegram.calls(GROUP)).extracting(Call::text).containsExactly("🎶 Rooftop Acoustic #3 is live — tap to listen");
+        assertThat(bridge.entries()).filteredOn(e -> e.key().startsWith("drop:vinyl")).singleElement()
+                .satisfies(e -> assertThat(e.state()).isEqualTo(OutboxState.SKIPPED));
+        assertThat(telegram.calls(STAFF)).isEmpty(); // nothing went wrong
+    }
 }
