@@ -10,11 +10,16 @@ import dev.encore.show.TelegramSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import dev.encore.show.live.DropCloseReason;
+import dev.encore.show.live.ShowEvent;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** The show, its settings and the stepping used by the bridge tests. */
 final class BridgeRig {
@@ -55,22 +60,66 @@ final class BridgeRig {
         return show(AccessMode.OPEN, STAFF, URI.create("http://127.0.0.1:9"));
     }
 
-    static TelegramBridge open(ShowConfig show, TelegramApi api, ShowDesk desk, Path dataDir, TestClock clock)
+    static TelegramBridge open(ShowConfig show, TelegramApi api, ShowDesk desk, Path dataDir, Clock clock)
             throws SQLException {
         return TelegramBridge.open(show, api, desk, dataDir, URI.create("http://localhost:8080"), () -> "group-token", clock);
     }
 
-    /** Sends whatever falls due until {@code until}, moving the clock from one due time to the next; ends at {@code until}. */
+    /**
+     * The full set: on air, the set starts, the vinyl on its cue with eleven sales (ten a second apart), the vinyl's window
+     * ends, the VIP bundle 15 min into the set, the set ends and closes the VIP bundle. Times from {@link #T0}.
+     */
+    static List<ShowEvent> fullSet() {
+        List<ShowEvent> events = new ArrayList<>();
+        events.add(new ShowEvent.ShowOpened(T0, SHOW, List.of("Opening", "Harbour Lights", "Encore")));
+        events.add(new ShowEvent.OnAir(T0.plusSeconds(5), true));
+        Instant set = T0.plusSeconds(10);
+        events.add(new ShowEvent.SetStarted(set));
+        events.add(new ShowEvent.SongStarted(set, 0, "Opening"));
+        events.add(new ShowEvent.OnAir(T0.plusSeconds(30), false));
+        events.add(new ShowEvent.OnAir(T0.plusSeconds(35), true)); // back on air: no second announcement
+        Instant cue = T0.plus(Duration.ofMinutes(4));
+        events.add(new ShowEvent.SongStarted(cue, 1, "Harbour Lights"));
+        events.add(new ShowEvent.DropOpened(cue, "vinyl", cue.plus(Duration.ofMinutes(10)), 50));
+        for (int i = 1; i <= 10; i++) {
+            events.add(new ShowEvent.DropSold(cue.plusSeconds(i), "vinyl", 1, 50 - i, "A-" + i));
+        }
+        events.add(new ShowEvent.DropSold(cue.plusSeconds(40), "vinyl", 2, 38, "A-11"));
+        events.add(new ShowEvent.DropClosed(cue.plus(Duration.ofMinutes(10)), "vinyl", DropCloseReason.WINDOW));
+        Instant vipAt = set.plus(Duration.ofMinutes(15));
+        events.add(new ShowEvent.DropOpened(vipAt, "vip", null, -1));
+        events.add(new ShowEvent.SongStarted(vipAt.plusSeconds(60), 2, "Encore"));
+        Instant end = vipAt.plus(Duration.ofMinutes(5));
+        events.add(new ShowEvent.SetEnded(end));
+        events.add(new ShowEvent.DropClosed(end, "vip", DropCloseReason.SET_ENDED));
+        return events;
+    }
+
+    /** Feeds each event at its time (sending what falls due on the way), then runs two more minutes. */
+    static void play(TelegramBridge bridge, Clock clock, Consumer<Instant> setClock, long runId, List<ShowEvent> events)
+            throws SQLException {
+        for (ShowEvent event : events) {
+            drive(bridge, clock, setClock, event.at());
+            bridge.handleEvents(runId, List.of(event));
+        }
+        drive(bridge, clock, setClock, clock.instant().plus(Duration.ofMinutes(2)));
+    }
+
     static void drive(TelegramBridge bridge, TestClock clock, Instant until) throws SQLException {
+        drive(bridge, clock, clock::set, until);
+    }
+
+    /** Sends whatever falls due until {@code until}, moving the clock from one due time to the next; ends at {@code until}. */
+    static void drive(TelegramBridge bridge, Clock clock, Consumer<Instant> setClock, Instant until) throws SQLException {
         for (int steps = 0; steps < 100_000; steps++) {
             Instant next = bridge.runDue();
             if (next == null || next.isAfter(until)) {
                 if (clock.instant().isBefore(until)) {
-                    clock.set(until);
+                    setClock.accept(until);
                 }
                 return;
             }
-            clock.set(next.isAfter(clock.instant()) ? next : clock.instant().plusMillis(1));
+            setClock.accept(next.isAfter(clock.instant()) ? next : clock.instant().plusMillis(1));
         }
         throw new AssertionError("the bridge never settled before " + until);
     }

@@ -2,7 +2,6 @@ package dev.encore.bot;
 
 import static dev.encore.bot.BridgeRig.GROUP;
 import static dev.encore.bot.BridgeRig.LISTEN_URL;
-import static dev.encore.bot.BridgeRig.SHOW;
 import static dev.encore.bot.BridgeRig.STAFF;
 import static dev.encore.bot.BridgeRig.T0;
 import static dev.encore.bot.BridgeRig.TOPIC;
@@ -68,27 +67,8 @@ class TelegramBridgeTest {
     }
 
     private void fullSet(TelegramBridge bridge) throws SQLException {
-        event(bridge, new ShowEvent.ShowOpened(at(Duration.ZERO), SHOW, List.of("Opening", "Harbour Lights", "Encore")));
-        event(bridge, new ShowEvent.OnAir(at(Duration.ofSeconds(5)), true));
-        event(bridge, new ShowEvent.SetStarted(at(Duration.ofSeconds(10))));
-        event(bridge, new ShowEvent.SongStarted(at(Duration.ofSeconds(10)), 0, "Opening"));
-        event(bridge, new ShowEvent.OnAir(at(Duration.ofSeconds(30)), false));
-        event(bridge, new ShowEvent.OnAir(at(Duration.ofSeconds(35)), true)); // back on air: no second announcement
-        Instant cue = at(Duration.ofMinutes(4));
-        event(bridge, new ShowEvent.SongStarted(cue, 1, "Harbour Lights"));
-        event(bridge, new ShowEvent.DropOpened(cue, "vinyl", cue.plus(Duration.ofMinutes(10)), 50));
-        for (int i = 1; i <= 10; i++) { // ten sales, one a second: coalesced
-            event(bridge, new ShowEvent.DropSold(cue.plusSeconds(i), "vinyl", 1, 50 - i, "A-" + i));
-        }
-        event(bridge, new ShowEvent.DropSold(cue.plusSeconds(40), "vinyl", 2, 38, "A-11"));
-        Instant vipAt = at(Duration.ofSeconds(10)).plus(Duration.ofMinutes(15));
-        event(bridge, new ShowEvent.DropClosed(cue.plus(Duration.ofMinutes(10)), "vinyl", DropCloseReason.WINDOW));
-        event(bridge, new ShowEvent.DropOpened(vipAt, "vip", null, -1));
-        event(bridge, new ShowEvent.SongStarted(vipAt.plusSeconds(60), 2, "Encore"));
-        Instant end = vipAt.plus(Duration.ofMinutes(5));
-        event(bridge, new ShowEvent.SetEnded(end));
-        event(bridge, new ShowEvent.DropClosed(end, "vip", DropCloseReason.SET_ENDED));
-        drive(bridge, clock, end.plus(Duration.ofMinutes(2)));
+        history.addAll(BridgeRig.fullSet());
+        BridgeRig.play(bridge, clock, clock::set, RUN, BridgeRig.fullSet());
     }
 
     @Test
