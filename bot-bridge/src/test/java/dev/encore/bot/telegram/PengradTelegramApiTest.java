@@ -24,8 +24,9 @@ class PengradTelegramApiTest {
     static final String TOKEN = "7654321:AAH-secret_token_value_0123456789ab";
     static final long GROUP = -1001234567890L;
     static final long USER = 5550001L;
-    static final PengradTelegramApi.Timeouts FAST = new PengradTelegramApi.Timeouts(Duration.ofSeconds(1),
-            Duration.ofMillis(400), Duration.ofSeconds(2));
+    /** Short enough for the hang tests, long enough for a cold JVM on a busy machine. */
+    static final PengradTelegramApi.Timeouts FAST = new PengradTelegramApi.Timeouts(Duration.ofSeconds(2),
+            Duration.ofSeconds(1), Duration.ofSeconds(2));
 
     private final MutableClock clock = MutableClock.startingNow();
     private FakeBotApi fake;
@@ -134,11 +135,11 @@ class PengradTelegramApiTest {
     void aLongPollOutlastsTheReadTimeout() throws Exception {
         long started = System.nanoTime();
 
-        List<Update> none = api.getUpdates(0, 1, 100); // 1 s poll, 400 ms read timeout
+        List<Update> none = api.getUpdates(0, 2, 100); // a 2 s poll outlasts the 1 s read timeout
 
         assertThat(none).isEmpty();
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
-        assertThat(fake.calls("getUpdates")).singleElement().satisfies(c -> assertThat(c.params()).containsEntry("timeout", "1"));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+        assertThat(fake.calls("getUpdates")).singleElement().satisfies(c -> assertThat(c.params()).containsEntry("timeout", "2"));
     }
 
     @Test
