@@ -3,6 +3,7 @@ package dev.encore.bot;
 import static java.util.Objects.requireNonNull;
 
 import dev.encore.bot.telegram.TelegramApi;
+import dev.encore.bot.telegram.TelegramApis;
 import dev.encore.bot.telegram.TelegramException;
 import dev.encore.bot.telegram.UrlButton;
 import dev.encore.show.AccessMode;
@@ -141,6 +142,26 @@ public final class TelegramBridge implements AutoCloseable {
         }
     }
 
+    /**
+     * The server's bridge for one show: the Bot API client for the show's token, or the dry run without one
+     * ({@link TelegramApis#forShow}), fed by the show channel. See {@link #open(ShowConfig, TelegramApi, ShowDesk, Path, URI,
+     * Supplier, Clock)}; call {@link #start} next.
+     */
+    public static TelegramBridge open(ShowConfig show, ShowChannel channel, Path dataDir, URI fallbackBaseUrl,
+            Supplier<String> groupToken, Clock clock) throws SQLException {
+        requireNonNull(show, "show");
+        if (show.telegram() == null) {
+            throw new IllegalArgumentException("show " + show.id() + ": no telegram section (expected: a show with a bot)");
+        }
+        TelegramApi api = TelegramApis.forShow(show.telegram(), clock);
+        try {
+            return open(show, api, ShowDesk.of(channel), dataDir, fallbackBaseUrl, groupToken, clock);
+        } catch (SQLException | RuntimeException e) {
+            api.close();
+            throw e;
+        }
+    }
+
     /** Subscribes to the show and starts the bridge and poller threads. */
     public synchronized void start() {
         if (running) {
@@ -201,8 +222,7 @@ public final class TelegramBridge implements AutoCloseable {
             Drop drop = drop(sold.dropId());
             if (drop != null && sold.remaining() == 0) {
                 close(run, drop, DropCloseReason.SOLD_OUT, now);
-            } else if (drop != null && sold.remaining() > 0
-                    && outbox.get(id, run, "drop:" + drop.id() + ":closed") == null) {
+            } else if (drop != null && sold.remaining() > 0 && countable(run, drop)) {
                 outbox.setEdit(id, run, "drop:" + drop.id() + ":count", "drop:" + drop.id(), Posts.count(drop, sold.remaining()),
                         buyButton(drop), position, COUNT_EDIT_INTERVAL, now);
             }
@@ -214,6 +234,13 @@ public final class TelegramBridge implements AutoCloseable {
         } else if (event instanceof ShowEvent.SetEnded) {
             post(run, "thanks", Posts.thanks(show.title()), List.of(), now);
         }
+    }
+
+    /** A count edit makes sense: the drop's post is (or will be) in the group and its offer is not closed. */
+    private boolean countable(long run, Drop drop) throws SQLException {
+        OutboxEntry post = outbox.get(show.id(), run, "drop:" + drop.id());
+        return post != null && post.state() != OutboxState.SKIPPED
+                && outbox.get(show.id(), run, "drop:" + drop.id() + ":closed") == null;
     }
 
     private void post(long run, String key, String text, List<UrlButton> buttons, Instant now) throws SQLException {
