@@ -35,7 +35,8 @@ sealed interface ServerMessage {
 
     /** The whole show as this client sees it: sent after {@code welcome} and whenever the client fell behind. */
     record State(String type, int v, String show, String asOf, String phase, Song nowPlaying, List<Song> setList,
-            List<QueuedRequest> queue, List<MyRequest> myRequests, Poll poll, Poll lastPoll, Room room) implements ServerMessage {
+            List<QueuedRequest> queue, List<MyRequest> myRequests, Poll poll, Poll lastPoll, Room room, List<DropCard> drops)
+            implements ServerMessage {
         static State of(ShowState s, boolean withMine) {
             List<QueuedRequest> queue = new ArrayList<>(s.queue().size());
             for (ShowState.QueuedRequest r : s.queue()) {
@@ -48,7 +49,14 @@ sealed interface ServerMessage {
             }
             return new State("state", VERSION, s.showId(), time(s.asOf()), lower(s.phase()), Song.of(s.nowPlaying()),
                     songs(s.setList()), queue, mine, Poll.of(s.openPoll(), withMine), Poll.of(s.lastClosedPoll(), withMine),
-                    Room.of(s.room()));
+                    Room.of(s.room()), DropCard.all(s.drops()));
+        }
+    }
+
+    /** A drop opened, its count changed or it closed (coalesced): every drop that opened this run, in the order they opened. */
+    record Drops(String type, int v, String asOf, List<DropCard> drops) implements ServerMessage {
+        static Drops of(ShowState s) {
+            return new Drops("drops", VERSION, time(s.asOf()), DropCard.all(s.drops()));
         }
     }
 
@@ -103,6 +111,27 @@ sealed interface ServerMessage {
     }
 
     // ---- parts ----
+
+    /**
+     * A drop as pages show it: {@code link} is the server's redirect (never the shop's URL); {@code state} {@code open} or
+     * {@code closed}; {@code quantity} and {@code remaining} null without a counter.
+     */
+    record DropCard(String id, String text, String link, String state, String openedAt, String closesAt, String closedAt,
+            String closeReason, Integer quantity, Integer remaining) {
+        static DropCard of(ShowState.DropView d) {
+            return new DropCard(d.id(), d.text(), d.path(), d.open() ? "open" : "closed", time(d.openedAt()),
+                    time(d.closesAt()), time(d.closedAt()), d.closeReason() == null ? null : lower(d.closeReason()),
+                    d.quantity() < 0 ? null : d.quantity(), d.remaining() < 0 ? null : d.remaining());
+        }
+
+        static List<DropCard> all(List<ShowState.DropView> drops) {
+            List<DropCard> cards = new ArrayList<>(drops.size());
+            for (ShowState.DropView d : drops) {
+                cards.add(of(d));
+            }
+            return cards;
+        }
+    }
 
     record Song(int index, String title, int requestId, boolean played, boolean current) {
         static Song of(ShowState.Song s) {

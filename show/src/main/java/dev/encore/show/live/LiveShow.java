@@ -392,6 +392,17 @@ public final class LiveShow {
         return showId;
     }
 
+    /** An open request's place in the ranked queue (1 for the top, as in the snapshots), or 0 when it is not in the queue. */
+    public int queueRank(int requestId) {
+        List<SongRequests.Request> queue = requests.queue();
+        for (int i = 0; i < queue.size(); i++) {
+            if (queue.get(i).id == requestId) {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
     /** True while the media server sees the performer's audio (the last {@link ShowEvent.OnAir}). */
     public boolean onAir() {
         return presence.onAir();
