@@ -38,7 +38,8 @@ sealed interface ServerMessage {
      * {@link Queue}, it lists the top {@link #QUEUE_SHOWN} requests and the queue's size.
      */
     record State(String type, int v, String show, String asOf, String phase, Song nowPlaying, List<Song> setList,
-            List<QueuedRequest> queue, int queueSize, List<MyRequest> myRequests, Poll poll, Poll lastPoll, Room room)
+            List<QueuedRequest> queue, int queueSize, List<MyRequest> myRequests, Poll poll, Poll lastPoll, Room room,
+            List<DropCard> drops)
             implements ServerMessage {
         static State of(ShowState s, boolean withMine) {
             List<QueuedRequest> queue = new ArrayList<>(Math.min(QUEUE_SHOWN, s.queue().size()));
@@ -52,7 +53,14 @@ sealed interface ServerMessage {
             }
             return new State("state", VERSION, s.showId(), time(s.asOf()), lower(s.phase()), Song.of(s.nowPlaying()),
                     songs(s.setList()), queue, s.queue().size(), mine, Poll.of(s.openPoll(), withMine),
-                    Poll.of(s.lastClosedPoll(), withMine), Room.of(s.room()));
+                    Poll.of(s.lastClosedPoll(), withMine), Room.of(s.room()), DropCard.all(s.drops()));
+        }
+    }
+
+    /** A drop opened, its count changed or it closed (coalesced): every drop that opened this run, in the order they opened. */
+    record Drops(String type, int v, String asOf, List<DropCard> drops) implements ServerMessage {
+        static Drops of(ShowState s) {
+            return new Drops("drops", VERSION, time(s.asOf()), DropCard.all(s.drops()));
         }
     }
 
@@ -118,6 +126,27 @@ sealed interface ServerMessage {
     }
 
     // ---- parts ----
+
+    /**
+     * A drop as pages show it: {@code link} is the server's redirect (never the shop's URL); {@code state} {@code open} or
+     * {@code closed}; {@code quantity} and {@code remaining} null without a counter.
+     */
+    record DropCard(String id, String text, String link, String state, String openedAt, String closesAt, String closedAt,
+            String closeReason, Integer quantity, Integer remaining) {
+        static DropCard of(ShowState.DropView d) {
+            return new DropCard(d.id(), d.text(), d.path(), d.open() ? "open" : "closed", time(d.openedAt()),
+                    time(d.closesAt()), time(d.closedAt()), d.closeReason() == null ? null : lower(d.closeReason()),
+                    d.quantity() < 0 ? null : d.quantity(), d.remaining() < 0 ? null : d.remaining());
+        }
+
+        static List<DropCard> all(List<ShowState.DropView> drops) {
+            List<DropCard> cards = new ArrayList<>(drops.size());
+            for (ShowState.DropView d : drops) {
+                cards.add(of(d));
+            }
+            return cards;
+        }
+    }
 
     record Song(int index, String title, int requestId, boolean played, boolean current) {
         static Song of(ShowState.Song s) {
