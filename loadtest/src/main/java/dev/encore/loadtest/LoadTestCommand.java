@@ -227,6 +227,10 @@ public final class LoadTestCommand implements Callable<Integer> {
     /** The standalone tool: {@code java -jar encore-loadtest.jar --target ... }. */
     public static void main(String[] args) {
         System.setProperty("ice4j.harvest.mapping.aws.enabled", "false");
+        if (System.getProperty("slf4j.provider") == null) {
+            // The standalone jar has no logging backend: the tool prints what matters itself.
+            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+        }
         CommandLine cli = new CommandLine(new LoadTestCommand());
         cli.setOut(new PrintWriter(System.out, true));
         cli.setErr(new PrintWriter(System.err, true));
