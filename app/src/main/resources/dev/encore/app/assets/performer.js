@@ -664,7 +664,7 @@
         break;
       case 'state':
         view = { phase: m.phase, nowPlaying: m.nowPlaying || null, setList: m.setList || [], queue: m.queue || [],
-          poll: m.poll || null, lastPoll: m.lastPoll || null, room: m.room || null };
+          queueSize: m.queueSize, poll: m.poll || null, lastPoll: m.lastPoll || null, room: m.room || null };
         renderShow();
         break;
       case 'nowPlaying':
@@ -675,6 +675,7 @@
         break;
       case 'queue':
         view.queue = m.queue || [];
+        view.queueSize = m.queueSize;
         renderQueue();
         break;
       case 'poll':
@@ -789,7 +790,7 @@
 
   function renderQueue() {
     const queue = view.queue || [];
-    $('queue-count').textContent = String(queue.length);
+    $('queue-count').textContent = String(view.queueSize != null ? view.queueSize : queue.length);
     const items = queue.map((q) => {
       const li = el('li', 'request');
       li.dataset.requestId = String(q.requestId);
