@@ -86,6 +86,13 @@ public final class LoadRun {
     static final long SCRAPE_EVERY = TimeUnit.SECONDS.toNanos(5);
     static final long FRAME_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final int BAR = 20;
+    /** No listener leaves in the last 2 s: its rejoin (1 s later) would still be joining when the run ends. */
+    static final long CHURN_STOP_BEFORE_END = TimeUnit.SECONDS.toNanos(2);
+    /**
+     * A session still joining when the run ends counts as a failed join ({@code timeout}) once it has tried this long
+     * (longer than any phase's own timeout); a younger one is {@code unfinished}: neither joined nor failed.
+     */
+    static final long JOIN_GRACE = TimeUnit.SECONDS.toNanos(5);
 
     /** The test itself could not run (exit code 2): the message says why. */
     public static final class CouldNotRun extends Exception {
@@ -209,7 +216,7 @@ public final class LoadRun {
                 while (!rejoins.isEmpty() && now - rejoins.peekFirst()[0] >= 0) {
                     start(runtime, (int) rejoins.pollFirst()[1], null);
                 }
-                if (now - nextChurn >= 0 && now - end < 0) {
+                if (now - nextChurn >= 0 && end - now > CHURN_STOP_BEFORE_END) {
                     Session leaving = pickConnected();
                     if (leaving != null) {
                         leaving.listener.closeAsync();
@@ -239,12 +246,12 @@ public final class LoadRun {
                 }
                 TimeUnit.NANOSECONDS.sleep(Math.max(200_000, wake - System.nanoTime()));
             }
-            sample((int) ((nextSecond - t0) / SECOND) - 1, runtime, t0);
             if (tone != null) {
                 // The performer stops first and its last packets drain, so listeners and server count the same stream.
                 tone.close();
                 Thread.sleep(200);
             }
+            sample((int) ((nextSecond - t0) / SECOND) - 1, runtime, t0);
             long elapsedMillis = (System.nanoTime() - t0) / 1_000_000;
             for (Future<ServerMetrics.Sample> f : pendingScrapes) {
                 try {
@@ -569,9 +576,13 @@ public final class LoadRun {
             if (c.listener != null) {
                 WebRtcListener.State st = c.listener.state();
                 if (st != WebRtcListener.State.FAILED && st != WebRtcListener.State.CONNECTED && st != WebRtcListener.State.CLOSED
-                        && !c.churned && c.failure == null) {
-                    c.failure = "timeout";
-                    failures.computeIfAbsent("timeout", k -> new LongAdder()).increment();
+                        && !c.churned && c.failure == null && !c.unfinished) {
+                    if (System.nanoTime() - c.startNanos > JOIN_GRACE) {
+                        c.failure = "timeout";
+                        failures.computeIfAbsent("timeout", k -> new LongAdder()).increment();
+                    } else {
+                        c.unfinished = true;
+                    }
                 }
                 closing.add(c.listener.closeAsync());
             }
@@ -616,7 +627,7 @@ public final class LoadRun {
                 jitter.recordValue(Math.round(st.jitterMillis() * 1000));
             }
             Double hz = tones.get(c);
-            rows.add(new RunResult.ListenerRow(c.slot, c.number, ok, c.failure, c.ttfaMicros, st.packets(), st.expected(),
+            rows.add(new RunResult.ListenerRow(c.slot, c.number, ok, c.unfinished ? "unfinished" : c.failure, c.ttfaMicros, st.packets(), st.expected(),
                     st.lost(), st.duplicates(), st.reordered(), c.concealment, st.jitterMillis(),
                     c.latencyCount == 0 ? -1 : c.latencySum / c.latencyCount, c.latencyCount == 0 ? -1 : c.latencyMax,
                     c.sampled, st.decodeErrors(), hz == null ? Double.NaN : hz));
@@ -643,7 +654,9 @@ public final class LoadRun {
             }
         }
         histograms.put("jitter", jitter);
-        counts.put("arrivals", (long) sessions.size());
+        long unfinished = sessions.stream().filter(c -> c.unfinished).count();
+        counts.put("arrivals", sessions.size() - unfinished);
+        counts.put("unfinished", unfinished);
         counts.put("joined", joined);
         counts.put("churned", sessions.stream().filter(c -> c.churned).count());
         counts.put("elapsedMillis", elapsedMillis);
@@ -738,6 +751,8 @@ public final class LoadRun {
         volatile long ttfaMicros = -1;
         volatile String failure;
         volatile boolean churned;
+        volatile boolean unfinished;
+        final long startNanos = System.nanoTime();
         // Written on the session's loop.
         private volatile long concealment;
         private volatile long latencySum;

@@ -3,9 +3,13 @@ package dev.encore.loadtest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.encore.loadtest.client.ClientRuntime;
+import dev.encore.loadtest.report.ListenerSummary;
+import dev.encore.loadtest.report.ReportWriter;
+import dev.encore.loadtest.report.RunReport;
+import dev.encore.loadtest.report.SloResult;
+import dev.encore.loadtest.report.Verdict;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -57,8 +61,9 @@ class LoadRunTest {
 
     @Test
     void listenersVotersAndRequestersAgreeWithWhatTheServerCounted() throws Exception {
-        RunResult r = run(settings(Arrivals.ramp(8, Duration.ofMillis(800)), Duration.ofSeconds(4), 0.5, 0.25,
-                "ttfa.p99<10s,latency.p99<2s,loss<1%,joined>=100%,tally.p99<3s,request.p99<3s"));
+        RunSettings settings = settings(Arrivals.ramp(8, Duration.ofMillis(800)), Duration.ofSeconds(4), 0.5, 0.25,
+                "ttfa.p99<10s,latency.p99<2s,loss<1%,joined>=100%,tally.p99<3s,request.p99<3s");
+        RunResult r = run(settings);
 
         assertThat(r.exitCode()).as(out + FinalTable.render(r)).isEqualTo(RunResult.EXIT_MET);
         assertThat(r.count("joined")).isEqualTo(8);
@@ -95,6 +100,24 @@ class LoadRunTest {
         assertThat(r.seconds()).hasSizeGreaterThanOrEqualTo(4);
         assertThat(out.toString()).contains("[   1s]", "8/8");
         assertThat(r.slo()).allMatch(Slo.Result::met);
+
+        // The report writer gets every listener, every second, the histograms and the verdict.
+        RunReport report = ReportHandoff.toReport(r, settings);
+        assertThat(report.verdict()).isEqualTo(Verdict.PASS);
+        assertThat(report.joined()).isEqualTo(8);
+        assertThat(report.packetsReceived()).isEqualTo(r.count("packets"));
+        assertThat(report.samples()).hasSameSizeAs(r.seconds());
+        assertThat(report.histogram(RunReport.LATENCY).getTotalCount()).isEqualTo(r.count("packets"));
+        assertThat(report.histogram(RunReport.TALLY).getTotalCount()).isEqualTo(voters);
+        assertThat(report.histogram(RunReport.QUEUE).getTotalCount()).isEqualTo(requesters);
+        assertThat(report.listeners()).filteredOn(ListenerSummary::decodeChecked).hasSize(2).allMatch(ListenerSummary::decodeOk);
+        assertThat(report.serverMetrics()).containsKey("encore_media_packets_out_total").doesNotContainKey("other_metric");
+        assertThat(report.slos()).hasSize(6).allMatch(SloResult::passed);
+        Path dir = dataDir.resolve("report");
+        ReportWriter.write(report, dir);
+        assertThat(dir.resolve("report.json")).content().contains("\"joined\"");
+        assertThat(dir.resolve("report.html")).exists();
+        assertThat(dir.resolve("latency.hlog")).exists();
     }
 
     @Test
@@ -132,6 +155,22 @@ class LoadRunTest {
     }
 
     @Test
+    void churnedListenersLeaveAndRejoinAsNewSessions() throws Exception {
+        RunSettings s = new RunSettings(server.base(), LoopbackShowServer.SHOW, null, Arrivals.ramp(4, Duration.ofMillis(400)),
+                Duration.ofSeconds(3), 1.0, Duration.ofSeconds(2), RunSettings.Publish.SYNTHETIC, LoopbackShowServer.KEY, null, 0, 0,
+                0.01, Slo.parse("joined>=100%"), null, 0, 4, List.of());
+        RunResult r = run(s);
+
+        // 100 % of 4 listeners per 2 s: a leave every 0.5 s of the 3 s hold, each back 1 s later.
+        assertThat(r.count("churned")).isBetween(4L, 6L);
+        assertThat(r.count("arrivals")).isGreaterThanOrEqualTo(4 + r.count("churned") - 2);
+        assertThat(r.count("joined")).isEqualTo(r.count("arrivals"));
+        assertThat(r.failures()).isEmpty();
+        assertThat(r.listeners()).anyMatch(l -> l.session() > 0);
+        assertThat(r.exitCode()).isEqualTo(RunResult.EXIT_MET);
+    }
+
+    @Test
     void aRefusedPerformerKeyCannotRun() {
         RunSettings s = new RunSettings(server.base(), LoopbackShowServer.SHOW, null, Arrivals.ramp(1, Duration.ZERO),
                 Duration.ofSeconds(1), 0, Duration.ofSeconds(60), RunSettings.Publish.SYNTHETIC, "wrong-key-123", null, 0, 0, 0.01,
@@ -160,8 +199,7 @@ class LoadRunTest {
     }
 
     @Test
-    void failedJoinsAreNamedByReason() {
-        assertThat(URI.create("http://x").getHost()).isEqualTo("x");
+    void theDecodeSampleAndTheInteractingListenersAreSpreadEvenly() {
         assertThat(LoadRun.isSampled(0, 0)).isTrue();
         assertThat(LoadRun.isSampled(100, 0.01)).isTrue();
         assertThat(LoadRun.isSampled(50, 0.01)).isFalse();
