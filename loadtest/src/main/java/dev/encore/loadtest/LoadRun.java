@@ -627,7 +627,8 @@ public final class LoadRun {
                 jitter.recordValue(Math.round(st.jitterMillis() * 1000));
             }
             Double hz = tones.get(c);
-            rows.add(new RunResult.ListenerRow(c.slot, c.number, ok, c.unfinished ? "unfinished" : c.failure, c.ttfaMicros, st.packets(), st.expected(),
+            String failure = c.unfinished ? "unfinished" : c.failure;
+            rows.add(new RunResult.ListenerRow(c.slot, c.number, ok, failure, c.ttfaMicros, st.packets(), st.expected(),
                     st.lost(), st.duplicates(), st.reordered(), c.concealment, st.jitterMillis(),
                     c.latencyCount == 0 ? -1 : c.latencySum / c.latencyCount, c.latencyCount == 0 ? -1 : c.latencyMax,
                     c.sampled, st.decodeErrors(), hz == null ? Double.NaN : hz));
