@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
  * code: 0 met, 1 missed, 2 the test could not run (bad options, server unreachable, unknown show, performer key refused,
  * nobody joined).
  */
-@Command(name = "loadtest", mixinStandardHelpOptions = true, usageHelpWidth = 120,
+@Command(name = "loadtest", mixinStandardHelpOptions = true, usageHelpWidth = 120, versionProvider = LoadTestCommand.Version.class,
         description = {"Loads a show with real WebRTC listeners (WHEP, ICE, DTLS-SRTP, SRTP-authenticated audio) and measures"
                 + " time to first audio, one-way latency, loss, jitter, and poll/request latency; checks the SLOs."},
         exitCodeListHeading = "%nExit codes:%n",
@@ -197,6 +197,16 @@ public final class LoadTestCommand implements Callable<Integer> {
             }
         }
         return args;
+    }
+
+    /** The jar's version (from its manifest when built by Maven) and the Java runtime. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = LoadTestCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"encore loadtest " + (v == null ? "dev" : v), "Java " + Runtime.version() + " ("
+                    + System.getProperty("java.vendor") + ")"};
+        }
     }
 
     /** {@code 10%} or {@code 0.1}: a fraction 0..1. */
