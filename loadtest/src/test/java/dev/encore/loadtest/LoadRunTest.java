@@ -181,6 +181,16 @@ class LoadRunTest {
     }
 
     @Test
+    void aPerformerRefusedOnTheShowChannelCannotRun() {
+        RunSettings s = new RunSettings(server.base(), LoopbackShowServer.SHOW, null, Arrivals.ramp(1, Duration.ZERO),
+                Duration.ofSeconds(1), 0, Duration.ofSeconds(60), RunSettings.Publish.NONE, "wrong-key-456", null, 0.5, 0, 0.01,
+                Slo.none(), null, 0, 4, List.of());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(s)).isInstanceOf(LoadRun.CouldNotRun.class)
+                .hasMessageContaining("refused the performer").hasMessageContaining("unauthorized")
+                .hasMessageNotContaining("wrong-key-456");
+    }
+
+    @Test
     void anUnknownShowCannotRun() {
         RunSettings s = new RunSettings(server.base(), "nope", null, Arrivals.ramp(1, Duration.ZERO), Duration.ofSeconds(1), 0,
                 Duration.ofSeconds(60), RunSettings.Publish.NONE, null, null, 0, 0, 0.01, Slo.none(), null, 0, 4, List.of());
