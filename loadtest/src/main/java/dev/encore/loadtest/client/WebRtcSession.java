@@ -94,9 +94,10 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
     private volatile Channel channel;
     volatile InetSocketAddress remote;
 
-    // Owned by the loop.
-    final byte[] rx = new byte[MAX_DATAGRAM];
-    final byte[] tx = new byte[1500];
+    // Owned by the loop. rx and tx are the loop's scratch buffers, shared with the other sessions on it: only used while
+    // one datagram is handled or one packet is built.
+    final byte[] rx;
+    final byte[] tx;
     private final long[] drops = new long[DropReason.values().length];
     private IceCredentials localIce;
     AudioAnswer answer;
@@ -124,6 +125,9 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
         this.consentInterval = requireNonNull(consentInterval, "consentInterval");
         this.consentTimeout = requireNonNull(consentTimeout, "consentTimeout");
         this.loop = runtime.group().next();
+        ClientRuntime.LoopScratch scratch = runtime.scratch(loop);
+        this.rx = scratch.receive();
+        this.tx = scratch.send();
         this.id = IDS.incrementAndGet();
     }
 
@@ -248,8 +252,10 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
             fail(FailureReason.BIND, "no local address for " + target + ": " + e.getMessage(), e);
             return;
         }
+        // A connected socket: the kernel drops datagrams from anyone but the server, and each read is a plain recv into the
+        // buffer (no source address parsed and allocated per packet, as an unconnected socket's recvmsg needs).
         new Bootstrap().group(loop).channel(runtime.channelClass()).handler(new Inbound())
-                .bind(bindAddress).addListener((ChannelFuture f) -> onBound(f, bindAddress));
+                .connect(target, bindAddress).addListener((ChannelFuture f) -> onBound(f, bindAddress));
     }
 
     /** Loopback for a loopback target (tests, same-machine runs), else the wildcard of the target's family. */
@@ -389,7 +395,7 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
         Channel ch = channel;
         InetSocketAddress to = remote;
         if (ch != null && to != null && ch.isActive()) {
-            ch.writeAndFlush(new DatagramPacket(Unpooled.copiedBuffer(datagram), to), ch.voidPromise());
+            ch.writeAndFlush(Unpooled.copiedBuffer(datagram), ch.voidPromise());
         }
     }
 
@@ -590,7 +596,7 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
         }
         ByteBuf buf = ch.alloc().buffer(len);
         buf.writeBytes(data, 0, len);
-        ch.writeAndFlush(new DatagramPacket(buf, remote), ch.voidPromise());
+        ch.writeAndFlush(buf, ch.voidPromise());
     }
 
     final void drop(DropReason reason) {
@@ -611,6 +617,9 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
     static boolean sameEndpoint(InetSocketAddress a, InetSocketAddress b) {
         if (a == null || b == null || a.getPort() != b.getPort()) {
             return false;
+        }
+        if (a.equals(b)) {
+            return true; // the usual case, per packet: no address bytes copied
         }
         InetAddress x = a.getAddress();
         InetAddress y = b.getAddress();
