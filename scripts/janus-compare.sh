@@ -14,7 +14,7 @@
 # --duration); a step is held when delivery and joins are >= 99.9 %. It prints the highest N held by each and the ratio.
 #
 # Environment: JANUS_EVENT_LOOPS (static ICE event loops, default: cores), JANUS_THREADS (streaming relay helper threads,
-# default: cores), JANUS_DEBUG (Janus log level, default 3), JANUS_ICE_IP (the address Janus gathers on, default: the first
+# default: cores), JANUS_HTTP_PORT (default 8088), JANUS_DEBUG (Janus log level, default 3), JANUS_ICE_IP (the address Janus gathers on, default: the first
 # global IPv4 address of this machine), ENCORE_JAR (a built encore-all.jar; default: ./encore builds one).
 set -euo pipefail
 
@@ -33,7 +33,7 @@ while [[ $# -gt 0 ]]; do
 done
 
 cores="$(nproc)"
-janus_http_port=8088
+janus_http_port="${JANUS_HTTP_PORT:-8088}"
 rtp_port=5002
 encore_http_port=18480
 encore_media_port=18500
@@ -55,10 +55,11 @@ if ! command -v janus >/dev/null 2>&1; then
     || { "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 \
          && "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends janus >&2; }
 fi
-janus_version="$(janus --version 2>/dev/null | sed -n 's/^Janus version: .*(\(.*\))/\1/p' | head -1)"
-libdir="$(dirname "$(dpkg -L janus 2>/dev/null | grep '/plugins/libjanus_streaming.so$' | head -1)")"
-libdir="${libdir%/plugins}"
-[[ -f "$libdir/plugins/libjanus_streaming.so" ]] || { echo "janus-compare: libjanus_streaming.so not found (expected: Debian's janus package)" >&2; exit 2; }
+janus_version="$(janus --version 2>/dev/null | sed -n 's/^Janus version: .*(\(.*\))/\1/p' | head -1 || true)" # janus --version exits 1
+plugins_dir="$(sed -n 's/^[[:space:]]*plugins_folder = "\([^"]*\)".*/\1/p' /etc/janus/janus.jcfg)"
+transports_dir="$(sed -n 's/^[[:space:]]*transports_folder = "\([^"]*\)".*/\1/p' /etc/janus/janus.jcfg)"
+[[ -f "$plugins_dir/libjanus_streaming.so" && -f "$transports_dir/libjanus_http.so" ]] \
+  || { echo "janus-compare: libjanus_streaming.so or libjanus_http.so not found (expected: Debian's janus package)" >&2; exit 2; }
 
 # ---- Janus: a configuration of our own ----
 # Janus never gathers on a loopback interface (and with nothing left to gather on, libnice gathers on every interface), so
@@ -69,8 +70,8 @@ ice_ip="${JANUS_ICE_IP:-$(ip -4 -o addr show scope global 2>/dev/null | awk '{sp
 write_janus_config() {
   local dir="$1"
   mkdir -p "$dir/plugins" "$dir/transports" "$dir/events" "$dir/loggers"
-  ln -sf "$libdir/plugins/libjanus_streaming.so" "$dir/plugins/"
-  ln -sf "$libdir/transports/libjanus_http.so" "$dir/transports/"
+  ln -sf "$plugins_dir/libjanus_streaming.so" "$dir/plugins/"
+  ln -sf "$transports_dir/libjanus_http.so" "$dir/transports/"
   cat > "$dir/janus.jcfg" <<EOF
 general: {
 	configs_folder = "$dir"
@@ -193,6 +194,10 @@ kill "$encore_pid"; wait "$encore_pid" 2>/dev/null || true
 
 # ---- Janus ----
 write_janus_config "$work/janus"
+if curl -sf -o /dev/null "http://127.0.0.1:$janus_http_port/janus/info"; then
+  echo "janus-compare: something already answers on 127.0.0.1:$janus_http_port (Debian's janus service? systemctl disable --now janus; or set JANUS_HTTP_PORT)" >&2
+  exit 2
+fi
 janus -F "$work/janus" -C "$work/janus/janus.jcfg" -o > "$work/janus.log" 2>&1 &
 janus_pid=$!; pids+=("$janus_pid")
 wait_http "http://127.0.0.1:$janus_http_port/janus/info" 20 || { echo "janus-compare: Janus did not answer /janus/info (see $work/janus.log)" >&2; exit 2; }

@@ -46,6 +46,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "janus-load", mixinStandardHelpOptions = true,
         description = "Listener load against a Janus streaming mountpoint or an Encore show, measured the same way.")
 public final class JanusLoad implements Callable<Integer> {
+    /** One-way latency counts a listener's packets from this long after its first one. */
+    static final int WARM_UP_SECONDS = 1;
 
     @Spec
     CommandSpec spec;
@@ -167,9 +169,11 @@ public final class JanusLoad implements Callable<Integer> {
         out.flush();
         Recorder latency = new Recorder(TimeUnit.SECONDS.toMicros(60), 3);
         LongAdder stamped = new LongAdder();
+        long warmUp = TimeUnit.SECONDS.toNanos(WARM_UP_SECONDS);
         RtpPacketListener stamps = (listener, ssrc, seq, ts, payload, off, len, arrival) -> {
             long sent = StampedTone.sendNanos(payload, off, len);
-            if (sent > 0 && arrival >= sent) {
+            // the first second of each listener is left out: packets a server queued while the session was set up
+            if (sent > 0 && arrival >= sent && arrival - listener.timings().firstPacketNanos() >= warmUp) {
                 latency.recordValue(Math.min(TimeUnit.SECONDS.toMicros(60), (arrival - sent) / 1000));
                 stamped.increment();
             }
@@ -215,8 +219,16 @@ public final class JanusLoad implements Callable<Integer> {
             Histogram h = latency.getIntervalHistogram();
             out.println();
             out.print(report.render());
-            out.printf(Locale.ROOT, "one-way latency (stamped packets %d): p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", stamped.sum(),
-                    h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0);
+            out.printf(Locale.ROOT, "one-way latency (%d stamped packets, each listener's first %d s left out): p50 %.1f ms,"
+                    + " p99 %.1f ms, max %.1f ms%n", stamped.sum(), WARM_UP_SECONDS, h.getValueAtPercentile(50) / 1000.0,
+                    h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0);
+            java.util.Map<String, Long> drops = new java.util.TreeMap<>();
+            for (ListenerOutcome o : outcomes) {
+                if (o.stats() != null) {
+                    o.stats().drops().forEach((reason, count) -> drops.merge(reason.name(), count, Long::sum));
+                }
+            }
+            out.println("drops by reason: " + (drops.isEmpty() ? "none" : drops));
             out.printf(Locale.ROOT, "RESULT server=%s listeners=%d joined=%d delivery=%.6f received=%d expected=%d "
                     + "latency_p50_ms=%.1f latency_p99_ms=%.1f exit=%d%n", server, listeners, report.joined(), report.deliveryRatio(),
                     report.packetsReceived(), report.packetsExpected(), h.getValueAtPercentile(50) / 1000.0,
