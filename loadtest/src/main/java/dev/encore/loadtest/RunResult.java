@@ -1,5 +1,6 @@
 package dev.encore.loadtest;
 
+import dev.encore.loadtest.report.RunMeta;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ import org.HdrHistogram.Histogram;
  * @param exitCode 0 met, 1 missed, 2 could not run
  * @param verdict one line for people
  */
-public record RunResult(String commandLine, String settings, Instant startedAt, Machine machine, List<Second> seconds,
+public record RunResult(String commandLine, String settings, Instant startedAt, RunMeta.Machine machine, List<Second> seconds,
         Map<String, Histogram> histograms, Map<String, Long> counts, Map<String, Long> failures,
         Map<String, Long> interactionErrors, List<ListenerRow> listeners, List<ServerMetrics.Sample> server,
         List<Slo.Result> slo, int exitCode, String verdict) {
@@ -39,45 +40,25 @@ public record RunResult(String commandLine, String settings, Instant startedAt, 
     public static final int EXIT_COULD_NOT_RUN = 2;
 
     /**
-     * The machine the tool ran on.
-     *
-     * @param cores available processors
-     * @param os name, version, architecture
-     * @param java version and vendor
-     * @param host the host name, or "unknown"
-     */
-    public record Machine(int cores, String os, String java, String host) {
-        static Machine current() {
-            String host;
-            try {
-                host = java.net.InetAddress.getLocalHost().getHostName();
-            } catch (java.io.IOException e) {
-                host = "unknown";
-            }
-            return new Machine(Runtime.getRuntime().availableProcessors(), System.getProperty("os.name") + " "
-                    + System.getProperty("os.version") + " " + System.getProperty("os.arch"), System.getProperty("java.version")
-                    + " (" + System.getProperty("java.vendor") + ")", host);
-        }
-    }
-
-    /**
      * One second of the run.
      *
-     * @param second seconds since the start (1 for the first second)
+     * @param second seconds since the start: the sample covers [second, second + 1)
      * @param connected sessions connected at the end of the second
      * @param target listeners due by then (arrivals so far)
-     * @param joins sessions that connected during the second
+     * @param joins sessions that heard first audio during the second
+     * @param failedJoins joins that failed during the second
      * @param packets authenticated packets received during the second, all listeners
      * @param loss packets lost over expected during the second (NaN when none expected)
      * @param latency one-way latency in the second (interval histogram, µs; empty without the synthetic performer)
      * @param ttfaP99Micros p99 time to first audio of the joins in this second, or -1
      * @param toolCpu the tool's process CPU load 0..1 (of all cores), NaN when unknown
+     * @param serverCpu the server's CPU 0..1 of all cores from its {@code process_cpu_seconds_total}, NaN when not exposed
      * @param pendingTasks tasks queued on the tool's event loops at the end of the second (its own backlog)
      * @param udpReceiveErrors the host's UDP receive-buffer errors during the second (all processes: with server and tool on
      *     one machine it counts both), -1 when unknown
      */
-    public record Second(int second, int connected, int target, long joins, long packets, double loss, Histogram latency,
-            long ttfaP99Micros, double toolCpu, int pendingTasks, long udpReceiveErrors) {
+    public record Second(int second, int connected, int target, long joins, long failedJoins, long packets, double loss,
+            Histogram latency, long ttfaP99Micros, double toolCpu, double serverCpu, int pendingTasks, long udpReceiveErrors) {
     }
 
     /**

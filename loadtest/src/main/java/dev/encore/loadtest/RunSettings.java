@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -30,12 +31,11 @@ import java.util.Locale;
  * @param reportDir where the report goes, or null
  * @param eventLoops client event loops (0: one per core)
  * @param dtlsThreads concurrent DTLS handshakes
- * @param commandLine the command line as given, for the report (secrets are never on it: they come from the environment
- *     or are masked)
+ * @param arguments the command line's arguments as given, for the report, secrets masked
  */
 public record RunSettings(URI target, String showId, URI whep, Arrivals arrivals, Duration duration, double churn,
         Duration churnPeriod, Publish publish, String performerKey, String token, double voters, double requesters,
-        double decodeSample, Slo slo, Path reportDir, int eventLoops, int dtlsThreads, String commandLine) {
+        double decodeSample, Slo slo, Path reportDir, int eventLoops, int dtlsThreads, List<String> arguments) {
 
     /** A churned listener comes back this long after leaving. */
     public static final Duration REJOIN_AFTER = Duration.ofSeconds(1);
@@ -54,6 +54,7 @@ public record RunSettings(URI target, String showId, URI whep, Arrivals arrivals
         requireNonNull(churnPeriod, "churnPeriod");
         requireNonNull(publish, "publish");
         requireNonNull(slo, "slo");
+        arguments = List.copyOf(requireNonNull(arguments, "arguments"));
         if ((target == null) == (whep == null)) {
             throw new IllegalArgumentException("target: " + (target == null ? "none" : target) + ", whep: "
                     + (whep == null ? "none" : whep) + " (expected: either --target URL --show ID, or --whep URL)");
@@ -122,6 +123,11 @@ public record RunSettings(URI target, String showId, URI whep, Arrivals arrivals
             base = base.substring(0, base.length() - 1);
         }
         return URI.create(base + "/ws/" + java.net.URLEncoder.encode(showId, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The command line for people and the report: {@code loadtest ARGS...}. */
+    public String commandLine() {
+        return "loadtest " + String.join(" ", arguments);
     }
 
     /** Total arrivals planned (churn rejoins excluded). */

@@ -16,8 +16,11 @@ import java.util.concurrent.locks.LockSupport;
  * of frames is encoded up front and played in a loop (440 whole cycles per second: the loop is seamless), so the run
  * costs no encoder CPU.
  *
- * <p>Threads: one pacing thread of its own (daemon) that sleeps to each frame's deadline; a late frame is sent at once,
- * stamped with its real send time, so a stall of the tool shows up as latency, never hidden.
+ * <p>Each packet is stamped with its frame's due time on the 20 ms audio clock (start + k x 20 ms), not the moment it was
+ * handed over: a late frame (the tool's own stall) is sent at once and shows up as latency, never hidden (coordinated
+ * omission at the source).
+ *
+ * <p>Threads: one pacing thread of its own (daemon) that sleeps to each frame's deadline.
  */
 final class ToneSender implements AutoCloseable {
     static final double TONE_HZ = 440;
@@ -67,8 +70,7 @@ final class ToneSender implements AutoCloseable {
                 late.incrementAndGet();
             }
             byte[] frame = frames[(int) (k % LOOP_FRAMES)];
-            long now = System.nanoTime();
-            int n = SendStamp.stamp(frame, frame.length, now, out);
+            int n = SendStamp.stamp(frame, frame.length, deadline, out);
             boolean ok = n > 0 ? publisher.send(out, 0, n) : publisher.send(frame, 0, frame.length);
             if (ok) {
                 sent.incrementAndGet();
