@@ -10,6 +10,7 @@ import dev.encore.protocol.sdp.SdpException;
 import dev.encore.protocol.sdp.WebRtcSdp;
 import dev.encore.protocol.srtp.SrtpKeys;
 import dev.encore.protocol.srtp.SrtpSession;
+import dev.encore.protocol.stun.BindingRequest;
 import dev.encore.protocol.stun.IceCredentials;
 import dev.encore.protocol.stun.StunCodec;
 import dev.encore.protocol.stun.StunException;
@@ -71,6 +72,9 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
     static final long MAX_RTO_NANOS = TimeUnit.MILLISECONDS.toNanos(1600);
     static final int MAX_DATAGRAM = 2048;
     private static final int STUN_HEADER = 20;
+    /** STUN message types (RFC 8489 §5, §18.2): a Binding request and a Binding indication. */
+    private static final int BINDING_REQUEST = 0x0001;
+    private static final int BINDING_INDICATION = 0x0011;
     private static final int CONSENT_SLOTS = 8;
 
     final ClientRuntime runtime;
@@ -81,6 +85,7 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
     private final Duration dtlsTimeout;
     private final Duration consentInterval;
     private final Duration consentTimeout;
+    private final boolean controlling;
     private final AtomicBoolean started = new AtomicBoolean();
     private final CompletableFuture<S> connected = new CompletableFuture<>();
 
@@ -124,6 +129,7 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
         this.dtlsTimeout = requireNonNull(dtlsTimeout, "dtlsTimeout");
         this.consentInterval = requireNonNull(consentInterval, "consentInterval");
         this.consentTimeout = requireNonNull(consentTimeout, "consentTimeout");
+        this.controlling = signaling.iceControlling();
         this.loop = runtime.group().next();
         ClientRuntime.LoopScratch scratch = runtime.scratch(loop);
         this.rx = scratch.receive();
@@ -293,7 +299,7 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
         }
         long now = runtime.nanoTime();
         switch (pacing.poll(now)) {
-            case SEND -> sendCheck(checkTxId, true);
+            case SEND -> sendCheck(checkTxId, controlling);
             case GIVE_UP -> {
                 fail(FailureReason.ICE_TIMEOUT, "no success response to " + pacing.transmissions() + " connectivity checks to "
                         + remote + " in " + iceTimeout.toMillis() + " ms", null);
@@ -306,7 +312,8 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
     }
 
     private void sendCheck(byte[] transactionId, boolean nominate) {
-        byte[] request = StunCodec.encodeRequest(transactionId, localIce, answer.remoteIce(), PRIORITY, tieBreaker, nominate);
+        byte[] request = StunCodec.encodeRequest(transactionId, localIce, answer.remoteIce(), PRIORITY, tieBreaker, controlling,
+                nominate);
         send(request, request.length);
     }
 
@@ -314,6 +321,14 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
         if (len < STUN_HEADER || !StunCodec.isStun(rx, 0, len)) {
             drop(DropReason.STUN);
             return;
+        }
+        int type = ((rx[0] & 0xFF) << 8) | (rx[1] & 0xFF);
+        if (type == BINDING_REQUEST) {
+            answerCheck(len);
+            return;
+        }
+        if (type == BINDING_INDICATION) {
+            return; // a full ICE agent's keepalive (RFC 8445 §11): nothing to answer
         }
         byte[] txId = Arrays.copyOfRange(rx, 8, STUN_HEADER);
         if (Arrays.equals(txId, checkTxId)) {
@@ -336,6 +351,25 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
             }
         }
         drop(DropReason.STUN);
+    }
+
+    /**
+     * A full ICE agent's connectivity check (RFC 8445 §7.3): an ICE-lite server never sends one, a full agent (Janus) checks
+     * the pair from its side too and nominates with it when controlling. Answered with a success response carrying the
+     * source as XOR-MAPPED-ADDRESS, keyed by our password (RFC 8445 §7.3.1.4), when USERNAME and MESSAGE-INTEGRITY are ours.
+     */
+    private void answerCheck(int len) {
+        if (localIce == null || remote == null) {
+            drop(DropReason.STUN);
+            return;
+        }
+        try {
+            BindingRequest request = StunCodec.decodeRequest(rx, 0, len, localIce);
+            byte[] response = StunCodec.encodeSuccess(request, remote, localIce);
+            send(response, response.length);
+        } catch (StunException | RuntimeException e) {
+            drop(DropReason.STUN);
+        }
     }
 
     private boolean verify(int len, byte[] txId) {
