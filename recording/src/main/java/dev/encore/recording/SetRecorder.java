@@ -316,7 +316,7 @@ public final class SetRecorder implements AutoCloseable {
                 } else if (item == CLOSE) {
                     break;
                 }
-                takeMarks();
+                takeMarks(false);
                 publish();
                 if (closing && queue.isEmpty()) {
                     break;
@@ -351,12 +351,15 @@ public final class SetRecorder implements AutoCloseable {
         }
     }
 
-    /** Places new chapter marks once the timeline has its first packet (before it, every chapter is at 0). */
-    private void takeMarks() throws IOException {
+    /**
+     * Places new chapter marks once the timeline has its first packet; at the end, whatever is left (with no audio at
+     * all, every chapter is at 0).
+     */
+    private void takeMarks(boolean atEnd) throws IOException {
         for (ChapterMark m = marks.poll(); m != null; m = marks.poll()) {
             pendingMarks.add(m);
         }
-        if (pendingMarks.isEmpty() || (timeline.position() == 0 && !closing)) {
+        if (pendingMarks.isEmpty() || (timeline.position() == 0 && !atEnd)) {
             return;
         }
         for (ChapterMark m : pendingMarks) {
@@ -382,7 +385,7 @@ public final class SetRecorder implements AutoCloseable {
 
     private void finish() throws IOException {
         timeline.drain(sink);
-        takeMarks();
+        takeMarks(true);
         List<String> comments = baseComments();
         for (Chapter c : chapters) {
             String n = String.format("%03d", c.number());
