@@ -421,11 +421,19 @@ public final class SetRecorder implements AutoCloseable {
         if (channel != null) {
             try {
                 channel.close();
+                if (writer == null) {
+                    // Not even the headers made it: no half-written file is left behind.
+                    Files.deleteIfExists(target);
+                }
             } catch (IOException t) {
                 e.addSuppressed(t);
             }
         }
-        LOG.error("show {} run {}: recording to {} stopped: {}", showId, runId, target, lastError, e);
+        if (e instanceof IOException) {
+            LOG.error("show {} run {}: recording to {} stopped: {}", showId, runId, target, lastError);
+        } else {
+            LOG.error("show {} run {}: recording to {} stopped by a bug: {}", showId, runId, target, lastError, e);
+        }
         try {
             options.onFailure().accept(status());
         } catch (RuntimeException t) {

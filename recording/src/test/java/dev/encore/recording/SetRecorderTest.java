@@ -159,6 +159,18 @@ class SetRecorderTest {
     }
 
     @Test
+    void aDiskFullBeforeTheHeadersLeavesNoFile() throws Exception {
+        SetRecorder.Options options = options().withOpener(f -> new FullDisk(FileChannel.open(f, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE), 30));
+        SetRecorder recorder = SetRecorder.start(dataDir, "rooftop", 5, new SetRecorder.SetInfo(null, null), options);
+        recorder.onOpus(N0, 1, 0, new byte[] {(byte) 0xFC, 1, 2}, 0, 3);
+        recorder.close();
+        assertThat(recorder.status().state()).isEqualTo(RecordingStatus.State.FAILED);
+        assertThat(recorder.status().lastError()).isEqualTo("DiskFull: No space left on device");
+        assertThat(recorder.file()).doesNotExist();
+    }
+
+    @Test
     void anUnwritableDataDirIsReportedAndTheShowGoesOn() throws Exception {
         Path notADir = Files.writeString(dataDir.resolve("plain-file"), "x");
         List<RecordingStatus> failures = new ArrayList<>();
@@ -261,7 +273,7 @@ class SetRecorderTest {
         }
     }
 
-    /** A disk that takes 30 ms per write. */
+    /** A disk that takes 10 ms per write. */
     private static final class SlowChannel implements SeekableByteChannel {
         private final FileChannel file;
 
@@ -272,7 +284,7 @@ class SetRecorderTest {
         @Override
         public int write(ByteBuffer src) throws IOException {
             try {
-                Thread.sleep(30);
+                Thread.sleep(10);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
