@@ -37,8 +37,17 @@ class SetRecorderTest {
 
     /** Feeds the set's packets and a chapter at each song's start, in arrival order. */
     private static void play(SyntheticSet set, SetRecorder recorder, long firstArrival) {
+        play(set, recorder, firstArrival, -1);
+    }
+
+    /** ... except packet {@code lost}, lost on the way. */
+    private static void play(SyntheticSet set, SetRecorder recorder, long firstArrival, int lost) {
         int next = 0;
-        for (SyntheticSet.Packet p : set.packets) {
+        for (int i = 0; i < set.packets.size(); i++) {
+            SyntheticSet.Packet p = set.packets.get(i);
+            if (i == lost) {
+                continue;
+            }
             while (next < set.songs.size() && firstArrival + set.songs.get(next).slot() * SyntheticSet.FRAME_NANOS <= p.arrivalNanos()) {
                 SyntheticSet.SongStart s = set.songs.get(next++);
                 recorder.chapter(s.song(), s.title(), T0.plusNanos(firstArrival - N0 + s.slot() * SyntheticSet.FRAME_NANOS));
@@ -52,7 +61,7 @@ class SetRecorderTest {
         long first = N0 + 100_000_000L;
         SyntheticSet set = SyntheticSet.threeSongs(first, 0xFFFFFFFFL - 200 * 960L); // the RTP clock wraps in song 2
         SetRecorder recorder = SetRecorder.start(dataDir, "rooftop", 3, new SetRecorder.SetInfo("Rooftop", "Mira"), options());
-        play(set, recorder, first);
+        play(set, recorder, first, 75); // one packet lost in the middle of song 1
         recorder.close();
 
         Path file = recorder.file();
@@ -60,9 +69,9 @@ class SetRecorderTest {
         RecordingStatus status = recorder.status();
         assertThat(status.state()).isEqualTo(RecordingStatus.State.CLOSED);
         assertThat(status.lastError()).isNull();
-        assertThat(status.packetsWritten()).isEqualTo(450);
+        assertThat(status.packetsWritten()).isEqualTo(449);
         assertThat(status.packetsDropped()).isZero();
-        assertThat(status.silenceFrames()).isEqualTo(100);
+        assertThat(status.silenceFrames()).as("2 s away and the lost packet").isEqualTo(101);
         assertThat(status.chapters()).isEqualTo(3);
         assertThat(status.bytesWritten()).isEqualTo(Files.size(file));
         assertThat(status.duration().toMillis()).isCloseTo(11_000, within(20L));
