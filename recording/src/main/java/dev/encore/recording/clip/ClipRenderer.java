@@ -142,7 +142,7 @@ public final class ClipRenderer {
             for (int i = 0; i < frames; i++) {
                 long pts = (long) i * FRAME_TICKS;
                 long duration = Math.min(FRAME_TICKS, valid - pts);
-                card.toPicture(card.frame(java.util.Arrays.copyOf(levels, i + 1)), picture);
+                card.toPicture(card.frame(levels, i), picture);
                 encodeBuffer.clear();
                 EncodedFrame encoded = encoder.encodeFrame(picture, encodeBuffer);
                 ByteBuffer data = ByteBuffer.wrap(NIOUtils.toArray(encoded.getData()));

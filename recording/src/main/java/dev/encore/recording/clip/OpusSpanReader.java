@@ -127,7 +127,8 @@ final class OpusSpanReader {
         int[] durations = new int[packets.size()];
         for (int i = 0; i < durations.length; i++) {
             long[] t = times.get(i);
-            durations[i] = (int) (t[1] - t[0]);
+            // Opus in ISOBMFF §4.3.4: the last sample's duration counts only the samples that are played.
+            durations[i] = (int) (Math.min(t[1], end) - t[0]);
         }
         return new OpusSpan(head, packets, durations, start - times.get(0)[0], end - start,
                 (start - preSkip) / (double) OpusSpan.RATE);

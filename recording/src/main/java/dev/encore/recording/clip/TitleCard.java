@@ -95,9 +95,9 @@ final class TitleCard {
     }
 
     /**
-     * Draws a frame: the card plus a level meter of the most recent levels (0..1, oldest first, newest at the right).
+     * Draws frame {@code index}: the card plus a level meter of {@code levels[0..index]} (0..1), the newest at the right.
      */
-    BufferedImage frame(double[] recentLevels) {
+    BufferedImage frame(double[] levels, int index) {
         Graphics2D g = frame.createGraphics();
         try {
             g.drawImage(base, 0, 0, null);
@@ -111,8 +111,8 @@ final class TitleCard {
             int bar = Math.max(1, slot * 2 / 3);
             g.setComposite(AlphaComposite.SrcOver);
             for (int i = 0; i < METER_BARS; i++) {
-                int idx = recentLevels.length - METER_BARS + i;
-                double level = idx >= 0 ? clamp(recentLevels[idx]) : 0;
+                int idx = index + 1 - METER_BARS + i;
+                double level = idx >= 0 ? clamp(levels[idx]) : 0;
                 int h = Math.max(Math.round(2 * unit), (int) Math.round(level * meterHeight));
                 g.setColor(i == METER_BARS - 1 ? Color.WHITE : new Color(ACCENT.getRed(), ACCENT.getGreen(), ACCENT.getBlue(),
                         110 + 145 * i / METER_BARS));

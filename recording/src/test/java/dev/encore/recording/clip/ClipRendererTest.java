@@ -83,7 +83,8 @@ class ClipRendererTest {
         assertThat(check.stderr()).isEmpty();
 
         short[] pcm = Media.decodeMono(out);
-        assertThat(pcm.length).isCloseTo(4 * RATE, within(960));
+        // ffmpeg plays the last packet whole: up to one 20 ms frame more than the edit list says.
+        assertThat(pcm.length).isBetween(4 * RATE, 4 * RATE + 960);
         // 3-5 s of the set is 440 Hz, 5-7 s is 880 Hz: the clip switches 2 s in.
         assertThat(ToneAnalysis.dominantFrequency(Arrays.copyOfRange(pcm, 0, (int) (1.9 * RATE)), 1, RATE))
                 .isCloseTo(440, within(5.0));
