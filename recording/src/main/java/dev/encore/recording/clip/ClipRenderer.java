@@ -5,9 +5,11 @@ import static java.util.Objects.requireNonNull;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +23,6 @@ import org.jcodec.common.Codec;
 import org.jcodec.common.MuxerTrack;
 import org.jcodec.common.VideoCodecMeta;
 import org.jcodec.common.VideoEncoder.EncodedFrame;
-import org.jcodec.common.io.FileChannelWrapper;
 import org.jcodec.common.io.NIOUtils;
 import org.jcodec.common.model.ColorSpace;
 import org.jcodec.common.model.Packet;
@@ -32,6 +33,8 @@ import org.jcodec.common.model.Size;
 import org.jcodec.common.model.Unit;
 import org.jcodec.containers.mp4.Brand;
 import org.jcodec.containers.mp4.MP4TrackType;
+import org.jcodec.containers.mp4.MP4Util;
+import org.jcodec.containers.mp4.boxes.ChunkOffsets64Box;
 import org.jcodec.containers.mp4.boxes.Edit;
 import org.jcodec.containers.mp4.boxes.MovieBox;
 import org.jcodec.containers.mp4.boxes.NodeBox;
@@ -80,6 +83,7 @@ public final class ClipRenderer {
     private static final long MAX_COVER_PIXELS = 40_000_000L;
     private static final int RATE = OpusSpan.RATE;
     private static final int FRAME_TICKS = RATE / FRAMES_PER_SECOND;
+    private static final byte[] MDAT = {'m', 'd', 'a', 't'};
 
     static {
         // Java2D draws the title card; a server has no display.
@@ -118,65 +122,114 @@ public final class ClipRenderer {
         TitleCard card = new TitleCard(request.width(), request.height(), cover, request.showTitle(), request.songTitle(),
                 request.performer());
         double[] levels = levels(span);
-        try (FileChannelWrapper channel = NIOUtils.writableChannel(file.toFile())) {
-            MP4Muxer muxer = MP4Muxer.createMP4Muxer(channel, Brand.MP4);
-            MuxerTrack video = muxer.addVideoTrack(Codec.H264,
-                    VideoCodecMeta.createSimpleVideoCodecMeta(new Size(request.width(), request.height()), ColorSpace.YUV420J));
-            MP4MuxerTrack audio = muxer.addTrack(new MP4MuxerTrack(muxer.getNextTrackId(), MP4TrackType.SOUND));
-            audio.addSampleEntry(OpusMp4.sampleEntry(span.head(), span.primingSamples()));
-            // Edit durations are in the movie timescale, which JCodec takes from the video track: 48 kHz too.
-            audio.setEdits(List.of(new Edit(span.validSamples(), span.primingSamples(), 1.0f)));
-            audio.setTgtChunkDuration(new Rational(1, 2), Unit.SEC);
+        MemoryChannel media = new MemoryChannel();
+        ClipMuxer muxer = new ClipMuxer(media);
+        MuxerTrack video = muxer.addVideoTrack(Codec.H264,
+                VideoCodecMeta.createSimpleVideoCodecMeta(new Size(request.width(), request.height()), ColorSpace.YUV420J));
+        MP4MuxerTrack audio = muxer.addTrack(new MP4MuxerTrack(muxer.getNextTrackId(), MP4TrackType.SOUND));
+        audio.addSampleEntry(OpusMp4.sampleEntry(span.head(), span.primingSamples()));
+        // Edit durations are in the movie timescale, which JCodec takes from the video track: 48 kHz too.
+        audio.setEdits(List.of(new Edit(span.validSamples(), span.primingSamples(), 1.0f)));
+        audio.setTgtChunkDuration(new Rational(1, 2), Unit.SEC);
 
-            H264Encoder encoder = H264Encoder.createH264Encoder();
-            encoder.setKeyInterval(2 * FRAMES_PER_SECOND);
-            Picture picture = card.newPicture();
-            ByteBuffer encodeBuffer = ByteBuffer.allocate(encoder.estimateBufferSize(picture));
+        H264Encoder encoder = H264Encoder.createH264Encoder();
+        encoder.setKeyInterval(2 * FRAMES_PER_SECOND);
+        Picture picture = card.newPicture();
+        ByteBuffer encodeBuffer = ByteBuffer.allocate(encoder.estimateBufferSize(picture));
 
-            List<byte[]> packets = span.packets();
-            int[] durations = span.durations();
-            int next = 0;
-            long mediaTime = 0; // audio media time of packet `next`, in samples, pre-roll included
-            long valid = span.validSamples();
-            int frames = (int) ((valid + FRAME_TICKS - 1) / FRAME_TICKS);
-            for (int i = 0; i < frames; i++) {
-                long pts = (long) i * FRAME_TICKS;
-                long duration = Math.min(FRAME_TICKS, valid - pts);
-                card.toPicture(card.frame(levels, i), picture);
-                encodeBuffer.clear();
-                EncodedFrame encoded = encoder.encodeFrame(picture, encodeBuffer);
-                ByteBuffer data = ByteBuffer.wrap(NIOUtils.toArray(encoded.getData()));
-                video.addFrame(Packet.createPacket(data, pts, RATE, duration, i,
-                        encoded.isKeyFrame() ? FrameType.KEY : FrameType.INTER, null));
-                // Interleave: the audio that plays during this frame follows it in the file.
-                long until = span.primingSamples() + pts + duration;
-                while (next < packets.size() && mediaTime < until) {
-                    audio.addFrame(Packet.createPacket(ByteBuffer.wrap(packets.get(next)), mediaTime, RATE, durations[next],
-                            next, FrameType.KEY, null));
-                    mediaTime += durations[next];
-                    next++;
-                }
-            }
-            while (next < packets.size()) {
-                audio.addFrame(Packet.createPacket(ByteBuffer.wrap(packets.get(next)), mediaTime, RATE, durations[next], next,
-                        FrameType.KEY, null));
+        List<byte[]> packets = span.packets();
+        int[] durations = span.durations();
+        int next = 0;
+        long mediaTime = 0; // audio media time of packet `next`, in samples, pre-roll included
+        long valid = span.validSamples();
+        int frames = (int) ((valid + FRAME_TICKS - 1) / FRAME_TICKS);
+        for (int i = 0; i < frames; i++) {
+            long pts = (long) i * FRAME_TICKS;
+            long duration = Math.min(FRAME_TICKS, valid - pts);
+            card.toPicture(card.frame(levels, i), picture);
+            encodeBuffer.clear();
+            EncodedFrame encoded = encoder.encodeFrame(picture, encodeBuffer);
+            ByteBuffer data = ByteBuffer.wrap(NIOUtils.toArray(encoded.getData()));
+            video.addFrame(Packet.createPacket(data, pts, RATE, duration, i,
+                    encoded.isKeyFrame() ? FrameType.KEY : FrameType.INTER, null));
+            // Interleave: the audio that plays during this frame follows it in the file.
+            long until = span.primingSamples() + pts + duration;
+            while (next < packets.size() && mediaTime < until) {
+                audio.addFrame(Packet.createPacket(ByteBuffer.wrap(packets.get(next)), mediaTime, RATE, durations[next],
+                        next, FrameType.KEY, null));
                 mediaTime += durations[next];
                 next++;
             }
+        }
+        while (next < packets.size()) {
+            audio.addFrame(Packet.createPacket(ByteBuffer.wrap(packets.get(next)), mediaTime, RATE, durations[next], next,
+                    FrameType.KEY, null));
+            mediaTime += durations[next];
+            next++;
+        }
 
-            MovieBox moov = muxer.finalizeHeader();
-            OpusMp4.makeIso(moov);
-            for (TrakBox trak : moov.getAudioTracks()) {
-                // ISO/IEC 14496-12 §8.3.2: a track's duration is that of its edits.
-                trak.getTrackHeader().setDuration(valid);
-                NodeBox stbl = NodeBox.findFirstPath(trak, NodeBox.class, new String[] {"mdia", "minf", "stbl"});
-                for (var box : OpusMp4.rollGroup(packets.size(), typicalDuration(durations))) {
-                    stbl.add(box);
+        MovieBox moov = muxer.finalizeHeader();
+        OpusMp4.makeIso(moov);
+        for (TrakBox trak : moov.getAudioTracks()) {
+            // ISO/IEC 14496-12 §8.3.2: a track's duration is that of its edits.
+            trak.getTrackHeader().setDuration(valid);
+            NodeBox stbl = NodeBox.findFirstPath(trak, NodeBox.class, new String[] {"mdia", "minf", "stbl"});
+            for (var box : OpusMp4.rollGroup(packets.size(), typicalDuration(durations))) {
+                stbl.add(box);
+            }
+        }
+        writeMoovFirst(media, muxer.dataStart(), moov, file);
+    }
+
+    /**
+     * Writes {@code ftyp}, {@code moov}, then {@code mdat} ("fast start"): a player, or Telegram streaming the video, has
+     * the index before the media. JCodec's muxer puts the {@code moov} last, so the chunk offsets move by the {@code moov}'s
+     * size; co64 offsets are 64-bit whatever their value, so shifting them does not change the size being shifted by.
+     */
+    private static void writeMoovFirst(MemoryChannel media, long dataStart, MovieBox moov, Path file) throws IOException {
+        ByteBuffer head = media.slice(0, 8);
+        int ftypSize = head.getInt();
+        long dataLength = media.size() - dataStart;
+        int mdatHeader = dataLength + 8 > 0xFFFFFFFFL ? 16 : 8;
+        int moovSize = MP4Util.writeBox(moov, MP4Util.estimateMoovBoxSize(moov)).remaining();
+        long shift = ftypSize + moovSize + mdatHeader - dataStart;
+        for (TrakBox trak : moov.getTracks()) {
+            ChunkOffsets64Box co64 = trak.getCo64();
+            if (co64 != null) {
+                long[] offsets = co64.getChunkOffsets();
+                for (int i = 0; i < offsets.length; i++) {
+                    offsets[i] += shift;
+                }
+                co64.setChunkOffsets(offsets);
+            }
+            if (trak.getStco() != null) {
+                throw new IllegalStateException("32-bit chunk offsets from JCodec (expected: co64 only)");
+            }
+        }
+        ByteBuffer moovBytes = MP4Util.writeBox(moov, MP4Util.estimateMoovBoxSize(moov));
+        if (moovBytes.remaining() != moovSize) {
+            throw new IllegalStateException("moov changed size when its chunk offsets moved: " + moovSize + " -> "
+                    + moovBytes.remaining() + " (expected: the same)");
+        }
+        ByteBuffer mdat = ByteBuffer.allocate(mdatHeader);
+        if (mdatHeader == 8) {
+            mdat.putInt((int) (dataLength + 8)).put(MDAT);
+        } else {
+            mdat.putInt(1).put(MDAT).putLong(dataLength + 16);
+        }
+        mdat.flip();
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            for (ByteBuffer b : new ByteBuffer[] {media.slice(0, ftypSize), moovBytes, mdat,
+                    media.slice(dataStart, media.size())}) {
+                while (b.hasRemaining()) {
+                    out.write(b);
                 }
             }
-            muxer.storeHeader(moov);
+            out.force(true);
         }
     }
+
 
     /** One level per video frame, 0..1: the Opus bytes per second during the frame, relative to the loudest frame. */
     static double[] levels(OpusSpan span) {
@@ -254,6 +307,17 @@ public final class ClipRenderer {
             } finally {
                 reader.dispose();
             }
+        }
+    }
+
+    /** JCodec's muxer, telling where the media data starts (after ftyp, a 'wide' box and a 64-bit mdat header). */
+    private static final class ClipMuxer extends MP4Muxer {
+        ClipMuxer(MemoryChannel channel) throws IOException {
+            super(channel, Brand.MP4.getFileTypeBox());
+        }
+
+        long dataStart() {
+            return mdatOffset + 8; // mdatOffset points at the mdat's 64-bit size field
         }
     }
 }

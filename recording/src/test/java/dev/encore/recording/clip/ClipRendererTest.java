@@ -10,9 +10,12 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -69,9 +72,29 @@ class ClipRendererTest {
         assertThat(Double.parseDouble(probe.get("format.duration"))).isCloseTo(4.0, within(0.02));
         assertThat(Double.parseDouble(probe.get("streams.stream.1.duration"))).isCloseTo(4.0, within(0.02));
         assertThat(Double.parseDouble(probe.get("streams.stream.0.duration"))).isCloseTo(4.0, within(0.02));
+        assertThat(topLevelBoxes(out)).as("moov before mdat, for streaming").containsExactly("ftyp", "moov", "mdat");
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files).containsExactly(out);
         }
+    }
+
+    private static List<String> topLevelBoxes(Path mp4) throws java.io.IOException {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(mp4));
+        List<String> types = new ArrayList<>();
+        while (b.remaining() >= 8) {
+            int start = b.position();
+            long size = b.getInt() & 0xFFFFFFFFL;
+            byte[] type = new byte[4];
+            b.get(type);
+            if (size == 1) {
+                size = b.getLong();
+            }
+            types.add(new String(type, java.nio.charset.StandardCharsets.US_ASCII));
+            assertThat(start + size).as("box size").isLessThanOrEqualTo(b.limit());
+            b.position((int) (start + size));
+        }
+        assertThat(b.remaining()).isZero();
+        return types;
     }
 
     @Test
