@@ -70,9 +70,13 @@ import org.jcodec.containers.mp4.muxer.MP4MuxerTrack;
  * packet sizes (a cheap loudness proxy that needs no decoding), {@value #FRAMES_PER_SECOND} frames per second, ending
  * exactly where the audio ends.
  *
- * <p>Stateless and thread-safe; a render is CPU-bound (about a second per ten seconds of clip at 640x360): run it on a
- * worker thread, never on an event loop. The output is written to {@code out + ".tmp"} and moved into place atomically;
- * on any failure the temp file is deleted and {@code out} is left as it was.
+ * <h2>The file</h2>
+ * JCodec muxes into memory (a minute of clip is a few megabytes); the file is then written {@code ftyp}, {@code moov},
+ * {@code mdat} ("fast start", so players and Telegram can stream it) to {@code out + ".tmp"}, forced to disk and moved
+ * over {@code out} atomically. On any failure the temp file is deleted and {@code out} is left as it was.
+ *
+ * <p>Stateless and thread-safe. A render is CPU-bound (JCodec encodes a 640x360 frame in tens of milliseconds, so a
+ * 60 s clip takes seconds): run it on a worker thread, never on an event loop.
  */
 public final class ClipRenderer {
     public static final String VIDEO_CODEC = "h264";
