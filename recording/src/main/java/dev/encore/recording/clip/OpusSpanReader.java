@@ -21,6 +21,8 @@ import java.util.Locale;
  * count, pre-skip included, at the end of the last packet completed on it. Recording time {@code t} seconds is therefore
  * granule {@code t * 48000 + preSkip}. The first logical stream whose first packet is an OpusHead is read; pages of other
  * streams are skipped. A page cut short at the end of the file (a recorder killed mid-write) ends the recording there.
+ * The recorder fills a gap in the performer's audio with silence packets, so the timeline has no holes; a hole in the
+ * granules from another writer would be squeezed out of the clip (the MP4 sample table has no way to hold it).
  *
  * <p>Single use, one thread: the caller's.
  */
@@ -81,7 +83,7 @@ final class OpusSpanReader {
             throw new ClipException("recording not found: " + recording + " (expected: the set's Ogg Opus file)", e);
         }
         try (InputStream in = new BufferedInputStream(raw, 1 << 16)) {
-            // The span in granule units is only known once the pre-skip is: from/to are shifted in readAll.
+            // from/to count PCM samples; the OpusHead's pre-skip turns them into granule positions once it is read.
             OpusSpanReader reader = new OpusSpanReader(recording, in, from, to);
             return reader.readAll(fromSeconds, toSeconds);
         }
