@@ -5,20 +5,35 @@ import dev.encore.audio.OpusFrameEncoder;
 import dev.encore.media.Router;
 import dev.encore.show.AccessMode;
 import dev.encore.show.AudioSettings;
+import dev.encore.show.Drop;
 import dev.encore.show.PlannedSong;
 import dev.encore.show.Secret;
 import dev.encore.show.ShowConfig;
+import java.net.URI;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** The built-in demo show ({@code demo}, open access, 96 kbps stereo, a 5-song set list) and its synthetic performer. */
+/**
+ * The built-in demo show ({@code demo}, open access, 96 kbps stereo, a 5-song set list with two drops) and its synthetic
+ * performer.
+ */
 final class DemoShow {
     static final String ID = "demo";
     static final String TITLE = "Encore demo: a synthetic performer";
     static final int BITRATE = 96_000;
     /** The demo's planned set list. */
     static final List<String> SONGS = List.of("Opening", "Harbour Lights", "Paper Boats", "Slow Tide", "Encore");
+    /** Cued by the second song: a counted offer for 5 minutes. */
+    static final Drop TEE = new Drop("tee", "Encore demo tee (a demo: nothing is sold)",
+            URI.create("https://example.org/encore-demo/tee"), 25, Duration.ofMinutes(5), null);
+    /** Timed: 2 minutes into the set, open until the set ends. */
+    static final Drop RECORDING = new Drop("recording", "Tonight's recording, lossless (a demo: nothing is sold)",
+            URI.create("https://example.org/encore-demo/recording"), null, null, Duration.ofMinutes(2));
 
     private DemoShow() {
     }
@@ -27,9 +42,15 @@ final class DemoShow {
         byte[] key = new byte[24];
         new SecureRandom().nextBytes(key);
         // Nobody publishes to the demo over the network; the key just must not be guessable.
+        List<PlannedSong> songs = new ArrayList<>();
+        for (String title : SONGS) {
+            songs.add(new PlannedSong(title, songs.size() == 1 ? List.of(TEE.id()) : List.of()));
+        }
+        Map<String, Drop> drops = new LinkedHashMap<>();
+        drops.put(TEE.id(), TEE);
+        drops.put(RECORDING.id(), RECORDING);
         return new ShowConfig(null, ID, TITLE, Secret.of(Base64.getUrlEncoder().withoutPadding().encodeToString(key)),
-                AccessMode.OPEN, new AudioSettings(BITRATE, true), null)
-                .withSetList(SONGS.stream().map(PlannedSong::new).toList());
+                AccessMode.OPEN, new AudioSettings(BITRATE, true), null, null, songs, null, null, drops);
     }
 
     /** A started performer feeding {@code router}; close it before the server. */

@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,10 +69,15 @@ public final class EncoreServer implements AutoCloseable {
     private final HttpServer http;
     private final ShowChannel channel;
     private final String publicUrl;
+    private final OnAirWatcher onAir;
     private volatile boolean closed;
 
+    /** How often the routers are asked whether the performer's audio arrives (OnAir events lag by at most this). */
+    static final Duration ON_AIR_PERIOD = Duration.ofMillis(250);
+
     private EncoreServer(Options options, List<ShowConfig> shows, MediaServer media, HttpServer http, ShowChannel channel,
-            String publicUrl) {
+            String publicUrl, OnAirWatcher onAir) {
+        this.onAir = onAir;
         this.options = options;
         this.shows = shows;
         this.media = media;
@@ -133,6 +139,7 @@ public final class EncoreServer implements AutoCloseable {
             channel.close();
             throw e;
         }
+        OnAirWatcher onAir = null;
         try {
             for (ShowConfig show : showList) {
                 media.addShow(show);
@@ -143,13 +150,30 @@ public final class EncoreServer implements AutoCloseable {
             // Before HTTP starts, so no session can end unseen: a seat is freed whatever ends its session.
             AccessGate access = api.access();
             media.onSessionEnded(access::sessionEnded);
+            api.drops(new DropApi.DropDesk() {
+                @Override
+                public void clicked(String showId, String dropId, String source) {
+                    channel.dropClicked(showId, dropId, source);
+                }
+
+                @Override
+                public CompletableFuture<Integer> sold(String showId, String dropId, int quantity, String orderId) {
+                    return channel.dropSold(showId, dropId, quantity, orderId);
+                }
+            });
+            onAir = OnAirWatcher.start(showList.stream().map(ShowConfig::id).toList(),
+                    show -> media.router(show).map(Router::performerOnline).orElse(false), channel::onAir,
+                    ON_AIR_PERIOD);
             HttpServer http = HttpServer.start(options.bindHost(), options.httpPort(), api, channel.httpHandler());
-            EncoreServer server = new EncoreServer(options, showList, media, http, channel, publicUrl);
+            EncoreServer server = new EncoreServer(options, showList, media, http, channel, publicUrl, onAir);
             started.set(server);
             LOG.info("Encore is up: HTTP on {}, media (UDP) on {}, {} show(s)", http.localAddress(), media.localAddress(),
                     showList.size());
             return server;
         } catch (Exception e) { // also Netty's undeclared BindException
+            if (onAir != null) {
+                onAir.close();
+            }
             media.close();
             channel.close();
             throw e;
@@ -201,6 +225,7 @@ public final class EncoreServer implements AutoCloseable {
             return;
         }
         closed = true;
+        onAir.close();
         try {
             http.close();
         } finally {

@@ -85,6 +85,7 @@ final class HttpApi {
     private final TokenApi tokens;
     private final PerformerActions actions;
     private final Duration actionTimeout;
+    private volatile DropApi drops;
 
     /**
      * Runs one performer command given as the show channel's JSON and completes with the channel's answer JSON (an
@@ -139,6 +140,9 @@ final class HttpApi {
                 .add(HttpMethod.DELETE, "/whip/{show}/{session}", this::whipUnpublish)
                 .add(HttpMethod.OPTIONS, "/whip/{show}/{session}", (req, p) -> preflight(req, show(p), "DELETE, OPTIONS"))
                 .add(HttpMethod.GET, "/api/shows/{show}/performer", this::performerStatus)
+                .add(HttpMethod.GET, "/go/{show}/{drop}", (req, p) -> dropApi().go(req, show(p), p.get("drop")))
+                .addAsync(HttpMethod.POST, "/api/shows/{show}/drops/{drop}/sold",
+                        (req, p) -> dropApi().sold(req, show(p), p.get("drop")))
                 .add(HttpMethod.GET, "/healthz", (req, p) -> healthz())
                 .add(HttpMethod.GET, "/metrics", (req, p) -> prometheus())
                 .add(HttpMethod.GET, "/assets/{file}", (req, p) -> asset(p.get("file")));
@@ -146,6 +150,29 @@ final class HttpApi {
 
     HttpMetrics metrics() {
         return metrics;
+    }
+
+    /** At most {@code max} characters of {@code text} for an error message, control characters replaced; "null" for null. */
+    static String clip(String text, int max) {
+        if (text == null) {
+            return "null";
+        }
+        String clipped = text.length() > max ? text.substring(0, max) + "…" : text;
+        return clipped.replaceAll("\\p{Cntrl}", "?");
+    }
+
+    /** Connects the drops' redirect and sales report to the show channel; before the server takes requests. */
+    void drops(DropApi.DropDesk desk) {
+        this.drops = new DropApi(desk);
+    }
+
+    private DropApi dropApi() throws HttpError {
+        DropApi api = drops;
+        if (api == null) {
+            throw new HttpError(HttpResponseStatus.SERVICE_UNAVAILABLE, "the show channel is not running on this server"
+                    + " (expected: a server started with its show channel)");
+        }
+        return api;
     }
 
     /** Seats (issue 3): {@link EncoreServer#start} tells it of every listener session the media server ends. */
@@ -615,6 +642,12 @@ final class HttpApi {
         HttpError(HttpResponseStatus status, String message) {
             super(message, null, false, false);
             this.status = status;
+        }
+
+        /** Adds a {@code WWW-Authenticate} challenge (RFC 9110 §11.6.1) to the 401. */
+        HttpError wwwAuthenticate(String challenge) {
+            this.wwwAuthenticate = challenge;
+            return this;
         }
     }
 }

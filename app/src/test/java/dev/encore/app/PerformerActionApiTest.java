@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.encore.media.Router;
-import dev.encore.media.RouterStatus;
-import dev.encore.media.WhepService;
-import dev.encore.media.WhipService;
 import dev.encore.show.AccessMode;
 import dev.encore.show.PlannedSong;
 import dev.encore.show.Secret;
 import dev.encore.show.ShowConfig;
 import dev.encore.signaling.Role;
 import dev.encore.signaling.ShowChannel;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,7 +26,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -279,36 +273,6 @@ class PerformerActionApiTest {
         @Override
         public void close() {
             socket.abort();
-        }
-    }
-
-    /** No media server: the action API never touches it. */
-    private static final class NoMedia implements MediaBackend {
-        private final PrometheusRegistry registry = new PrometheusRegistry();
-
-        @Override
-        public WhepService whep() {
-            throw new UnsupportedOperationException("no media in this test");
-        }
-
-        @Override
-        public WhipService whip() {
-            throw new UnsupportedOperationException("no media in this test");
-        }
-
-        @Override
-        public Optional<Router> router(String showId) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<RouterStatus> status(String showId) {
-            return Optional.empty();
-        }
-
-        @Override
-        public PrometheusRegistry metrics() {
-            return registry;
         }
     }
 }

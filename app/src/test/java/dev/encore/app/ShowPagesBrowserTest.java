@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.encore.show.AccessMode;
 import dev.encore.show.AudioSettings;
+import dev.encore.show.Drop;
 import dev.encore.show.PlannedSong;
 import dev.encore.show.Secret;
 import dev.encore.show.ShowConfig;
 import java.io.File;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,9 +48,12 @@ class ShowPagesBrowserTest {
         ListenerPageBrowserTest.requireExecutable(ListenerPageBrowserTest.CHROMEDRIVER);
         System.setProperty("ice4j.harvest.mapping.aws.enabled", "false");
         Logging.install();
+        Drop vinyl = new Drop("vinyl", "<i>Signed</i> vinyl", URI.create("https://shop.example.org/vinyl"), 50,
+                Duration.ofMinutes(10), null);
         ShowConfig show = new ShowConfig(null, SHOW, "Harbour <Nights>", Secret.of(KEY), AccessMode.OPEN,
-                new AudioSettings(96_000, true), null).withSetList(List.of(new PlannedSong("Opening"),
-                new PlannedSong("Harbour Lights"), new PlannedSong("Last Dance")));
+                new AudioSettings(96_000, true), null, null, List.of(new PlannedSong("Opening"),
+                new PlannedSong("Harbour Lights", List.of("vinyl")), new PlannedSong("Last Dance")), null, null,
+                Map.of("vinyl", vinyl));
         try (EncoreServer server = EncoreServer.start(EncoreServer.Options.loopback(), List.of(show))) {
             int port = server.httpPort();
             ChromeDriver phones = startChromium(dir.resolve("phones"));
@@ -152,6 +157,15 @@ class ShowPagesBrowserTest {
                     awaitEquals(() -> page.text("now-title"), "Harbour Lights", "Harbour Lights as now playing");
                 }
                 assertThat(anna.text("now-detail")).isEqualTo("Song 2 of 3 · Next: Last Dance");
+
+                // Harbour Lights cues the vinyl drop: a card with a Buy link to the server's redirect, as text.
+                awaitEquals(() -> anna.texts("#drops .drop-text"), List.of("<i>Signed</i> vinyl"), "the drop's card");
+                assertThat(anna.count("#drops i")).as("elements made from a drop's text").isZero();
+                assertThat(anna.attribute("#drops .drop-buy", "href")).endsWith("/go/" + SHOW + "/vinyl?src=page");
+                assertThat(anna.attribute("#drops .drop-buy", "target")).isEqualTo("_blank");
+                assertThat(anna.texts("#drops .drop-left")).containsExactly("50 left");
+                assertThat(anna.texts("#drops .drop-timer").get(0)).matches("Closes in (10:00|9:[0-5][0-9])");
+                awaitEquals(() -> console.texts("#drops .drop-left"), List.of("50 of 50 left"), "the drop on the console");
 
                 // The performer accepts the request and plays it: literal text as now playing; Anna sees her request's fate.
                 console.click("#queue .small.ok");

@@ -24,6 +24,13 @@ public interface Router {
      * The router's state for the performer console and {@code /metrics}: a fresh snapshot. Any thread. The default (for
      * stand-ins in tests) knows only whether the performer is online and how many listeners there are.
      */
+    /**
+     * Sets (or, with null, removes) the tap that sees each accepted performer packet after its fan-out: the set recorder
+     * (issue 7). Any thread; takes effect from the next packet. Stand-ins in tests ignore it.
+     */
+    default void setRecorderTap(PacketTap tap) {
+    }
+
     default RouterStatus status() {
         return new RouterStatus(performerOnline(), null, consumerCount(), 0, 0, 0, 0, -1);
     }

@@ -92,6 +92,7 @@ final class ShowRouter implements Router, AutoCloseable {
     private final IncomingStats incoming = new IncomingStats();
     /** Guarded by {@code this}. */
     private long sourceSsrc = -1;
+    private volatile PacketTap recorderTap;
     private volatile Ingest lastIngest;
     private volatile long lastPerformerNanos;
     private volatile boolean performerSeen;
@@ -183,6 +184,11 @@ final class ShowRouter implements Router, AutoCloseable {
                 window.loss(), online ? jitter : 0, lossCount == 0 ? 0 : loss / lossCount, rttCount == 0 ? -1 : rtt / rttCount);
     }
 
+    @Override
+    public void setRecorderTap(PacketTap tap) {
+        recorderTap = tap;
+    }
+
     /** The current WHIP publisher, or null. */
     Producer publisher() {
         return publisher.get();
@@ -254,7 +260,8 @@ final class ShowRouter implements Router, AutoCloseable {
         }
         int payloadOff = off + RtpPacket.headerLength(buf, off, len);
         int payloadLen = RtpPacket.payloadLength(buf, off, len);
-        ByteBuf packet;
+        long rewritten;
+        ByteBuf packet = null;
         synchronized (this) {
             long ssrc = RtpPacket.ssrc(buf, off);
             if (ssrc != sourceSsrc) {
@@ -267,21 +274,37 @@ final class ShowRouter implements Router, AutoCloseable {
                 metrics.drop(DropReason.RATE_LIMITED);
                 return;
             }
-            long rewritten = stream.rewrite(buf, off, len, nowNanos);
+            rewritten = stream.rewrite(buf, off, len, nowNanos);
             lastPerformerNanos = nowNanos;
             performerSeen = true;
             counters.packetsIn().inc();
             counters.bytesIn().inc(len);
-            if (consumerCount.get() == 0) {
-                return;
+            if (consumerCount.get() > 0) {
+                // Normalized copy: 12-byte header (no CSRC, extension or padding), our SSRC, renumbered, then the payload.
+                packet = PooledByteBufAllocator.DEFAULT.heapBuffer(RtpPacket.FIXED_HEADER_LENGTH + payloadLen);
+                int n = RtpPacket.write(packet.array(), packet.arrayOffset(), DEFAULT_OPUS_PT, RtpPacket.marker(buf, off),
+                        (int) (rewritten >>> 32), rewritten & 0xFFFFFFFFL, stream.ssrc(), buf, payloadOff, payloadLen);
+                packet.writerIndex(n);
             }
-            // Normalized copy: 12-byte header (no CSRC, extension or padding), our SSRC, renumbered, then the payload.
-            packet = PooledByteBufAllocator.DEFAULT.heapBuffer(RtpPacket.FIXED_HEADER_LENGTH + payloadLen);
-            int n = RtpPacket.write(packet.array(), packet.arrayOffset(), DEFAULT_OPUS_PT, RtpPacket.marker(buf, off),
-                    (int) (rewritten >>> 32), rewritten & 0xFFFFFFFFL, stream.ssrc(), buf, payloadOff, payloadLen);
-            packet.writerIndex(n);
         }
-        dispatch(packet, nowNanos);
+        if (packet != null) {
+            dispatch(packet, nowNanos);
+        }
+        tap(nowNanos, rewritten, buf, payloadOff, payloadLen);
+    }
+
+    /** After the fan-out is on its way: the recorder copies the payload into its own queue (issue 7). */
+    private void tap(long nowNanos, long rewritten, byte[] buf, int payloadOff, int payloadLen) {
+        PacketTap tap = recorderTap;
+        if (tap == null) {
+            return;
+        }
+        try {
+            tap.onOpus(nowNanos, (int) (rewritten >>> 32), rewritten & 0xFFFFFFFFL, buf, payloadOff, payloadLen);
+        } catch (RuntimeException e) {
+            metrics.drop(DropReason.INTERNAL_ERROR);
+            LOG.warn("show {}: the recorder tap failed", showId, e);
+        }
     }
 
     private void dispatch(ByteBuf packet, long arrivalNanos) {

@@ -257,4 +257,54 @@ class ShowRouterTest {
         long expected = System.currentTimeMillis() / 1000 + 2_208_988_800L;
         assertThat(ntpSeconds).isBetween(expected - 5, expected + 5);
     }
+
+    private record Tapped(long arrivalNanos, int sequence, long rtpTimestamp, byte[] payload) {
+    }
+
+    @Test
+    void theRecorderTapSeesEachAcceptedPacketAfterItsFanOutWithOutgoingNumbers() {
+        TestPackets.FakeSrtp s1 = new TestPackets.FakeSrtp();
+        router.addConsumer(new Consumer("a", shards.get(0), s1, 111, addr(4001)));
+        runAll();
+        List<Tapped> tapped = new ArrayList<>();
+        router.setRecorderTap((arrival, seq, ts, buf, off, len) -> {
+            assertThat(ch0.hasPendingTasks()).as("the fan-out was handed to its loop first").isTrue();
+            tapped.add(new Tapped(arrival, seq, ts, Arrays.copyOfRange(buf, off, off + len)));
+        });
+        byte[] p1 = payload(80, 1);
+        byte[] p2 = payload(90, 2);
+        router.feed(rtp(96, 500, 10_000, 0xAAAAL, p1), 0, RtpPacket.FIXED_HEADER_LENGTH + p1.length);
+        runAll();
+        now[0] += 20 * MS;
+        router.feed(rtp(96, 501, 10_960, 0xAAAAL, p2), 0, RtpPacket.FIXED_HEADER_LENGTH + p2.length);
+        runAll();
+        List<Sent> out = sent(ch0);
+        assertThat(out).hasSize(2);
+        assertThat(tapped).hasSize(2);
+        assertThat(tapped.get(0).payload()).isEqualTo(p1);
+        assertThat(tapped.get(1).payload()).isEqualTo(p2);
+        assertThat(tapped.get(1).arrivalNanos() - tapped.get(0).arrivalNanos()).isEqualTo(20 * MS);
+        // The tap gets the outgoing stream's numbers, the ones the listeners got.
+        for (int i = 0; i < 2; i++) {
+            assertThat(tapped.get(i).sequence()).isEqualTo(RtpPacket.sequenceNumber(out.get(i).bytes(), 0));
+            assertThat(tapped.get(i).rtpTimestamp()).isEqualTo(RtpPacket.timestamp(out.get(i).bytes(), 0));
+        }
+        assertThat(tapped.get(1).rtpTimestamp() - tapped.get(0).rtpTimestamp()).isEqualTo(960);
+    }
+
+    @Test
+    void theRecorderTapRunsWithoutListenersAndItsFailuresAreCountedNotThrown() {
+        int[] calls = {0};
+        router.setRecorderTap((arrival, seq, ts, buf, off, len) -> {
+            calls[0]++;
+            throw new IllegalStateException("a broken recorder");
+        });
+        byte[] p = payload(80, 1);
+        router.feed(rtp(96, 1, 0, 0xBBBBL, p), 0, RtpPacket.FIXED_HEADER_LENGTH + p.length);
+        assertThat(calls[0]).isEqualTo(1);
+        assertThat(metrics.dropped(DropReason.INTERNAL_ERROR)).isEqualTo(1);
+        router.setRecorderTap(null);
+        router.feed(rtp(96, 2, 960, 0xBBBBL, p), 0, RtpPacket.FIXED_HEADER_LENGTH + p.length);
+        assertThat(calls[0]).isEqualTo(1);
+    }
 }

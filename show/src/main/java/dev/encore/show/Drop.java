@@ -17,9 +17,17 @@ import java.time.Duration;
  * @param at the offset from the start of the set at which it is posted, or null when only cues post it
  */
 public record Drop(String id, String text, URI url, Integer quantity, Duration window, Duration at) {
+    /** The longest text, in characters (code points). */
+    public static final int MAX_TEXT = 200;
+
     public Drop {
         requireNonNull(id, "id");
         requireNonNull(text, "text");
         requireNonNull(url, "url");
+    }
+
+    /** The server's own link to this drop ({@code /go/{show}/{id}}): it counts the click and redirects to {@link #url}. */
+    public String path(String showId) {
+        return "/go/" + requireNonNull(showId, "showId") + "/" + id;
     }
 }

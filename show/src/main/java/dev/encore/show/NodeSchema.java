@@ -2,6 +2,9 @@ package dev.encore.show;
 
 import static java.util.Objects.requireNonNull;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -271,6 +274,72 @@ final class NodeSchema {
         }
     }
 
+    /**
+     * A mapping whose keys the file chooses (ids such as {@code drops: {vinyl: ..., vip: ...}}), each matching a pattern,
+     * each value of one type. The value under key {@code k} of the mapping at {@code path} is read at {@code path.k}; the
+     * mapping's own path holds the keys in file order (a {@code List<String>}). An absent or empty mapping has no keys.
+     */
+    static final class DictType extends Type {
+        private final Pattern keyPattern;
+        private final String keyDescription;
+        private final Type element;
+        private final int maxEntries;
+        private final String itemName;
+
+        DictType(Pattern keyPattern, String keyDescription, Type element, int maxEntries, String itemName) {
+            this.keyPattern = requireNonNull(keyPattern, "keyPattern");
+            this.keyDescription = requireNonNull(keyDescription, "keyDescription");
+            this.element = requireNonNull(element, "element");
+            this.maxEntries = maxEntries;
+            this.itemName = requireNonNull(itemName, "itemName");
+        }
+
+        @Override
+        String expected() {
+            return "a mapping of at most " + maxEntries + " " + itemName + " by id (" + keyDescription + "), each "
+                    + element.expected();
+        }
+
+        @Override
+        void putDefaults(String path, Values values) {
+            values.values.put(path, List.of());
+        }
+
+        @Override
+        void read(Node node, String path, Values values) throws ShowFileException {
+            values.nodes.put(path, node);
+            List<NodeTuple> tuples;
+            if (node instanceof MappingNode mapping) {
+                tuples = mapping.getValue();
+            } else if (isNull(node)) {
+                tuples = List.of();
+            } else {
+                throw values.error(node, path, "is " + describe(node, false), expected());
+            }
+            if (tuples.size() > maxEntries) {
+                throw values.error(node, path, "has " + tuples.size() + " " + itemName, "at most " + maxEntries);
+            }
+            Map<String, Node> seen = new LinkedHashMap<>();
+            for (NodeTuple tuple : tuples) {
+                Node keyNode = tuple.getKeyNode();
+                if (!(keyNode instanceof ScalarNode keyScalar) || isNull(keyNode)) {
+                    throw values.error(keyNode, path, "a key is " + describe(keyNode, false), keyDescription);
+                }
+                String key = keyScalar.getValue();
+                if (!keyPattern.matcher(key).matches()) {
+                    throw values.error(keyNode, path, quote(key) + " is not a valid id", keyDescription);
+                }
+                Node first = seen.putIfAbsent(key, keyNode);
+                if (first != null) {
+                    throw values.error(keyNode, join(path, key), "duplicate key (first at line " + line(first) + ")",
+                            "each key once");
+                }
+                element.read(tuple.getValueNode(), join(path, key), values);
+            }
+            values.values.put(path, List.copyOf(seen.keySet()));
+        }
+    }
+
     /** A scalar of some kind; a null, a mapping or a list is rejected before {@link #convert} sees the text. */
     abstract static class ScalarType extends Type {
         /** Secret values are never shown in messages and may be given as {@code ${NAME}} from the environment. */
@@ -349,6 +418,114 @@ final class NodeSchema {
                 throw values.error(node, path, value + " is out of range", expected());
             }
             return (int) value;
+        }
+    }
+
+    /** A whole number that may not fit an int (Telegram chat ids such as {@code -1001234567890}). */
+    static final class LongType extends ScalarType {
+        private static final Pattern INTEGER = Pattern.compile("[-+]?[0-9]{1,18}");
+        private final long min;
+        private final long max;
+
+        LongType(long min, long max) {
+            this.min = min;
+            this.max = max;
+        }
+
+        @Override
+        String expected() {
+            return "an integer " + min + ".." + max;
+        }
+
+        @Override
+        Object convert(ScalarNode node, String text, String path, Values values) throws ShowFileException {
+            if (!INTEGER.matcher(text).matches()) {
+                throw values.error(node, path, show(node) + " is not an integer", expected());
+            }
+            long value = Long.parseLong(text);
+            if (value < min || value > max) {
+                throw values.error(node, path, value + " is out of range", expected());
+            }
+            return value;
+        }
+    }
+
+    /**
+     * An absolute {@code http} or {@code https} URL with a host, no user info and no fragment (a {@link URI}).
+     * With {@code base} set, also no query, and a trailing {@code /} is dropped, so paths can be appended to it.
+     */
+    static final class UrlType extends ScalarType {
+        static final int MAX_CHARS = 2000;
+        private final boolean base;
+
+        UrlType(boolean base) {
+            this.base = base;
+        }
+
+        @Override
+        String expected() {
+            return base ? "an absolute http:// or https:// URL without query, e.g. https://live.example.org"
+                    : "an absolute http:// or https:// URL, e.g. https://shop.example.org/vinyl";
+        }
+
+        @Override
+        Object convert(ScalarNode node, String text, String path, Values values) throws ShowFileException {
+            if (text.length() > MAX_CHARS) {
+                throw values.error(node, path, "has " + text.length() + " characters", expected() + ", at most " + MAX_CHARS
+                        + " characters");
+            }
+            URI uri;
+            try {
+                uri = new URI(text);
+            } catch (URISyntaxException e) {
+                throw values.error(node, path, show(node) + " is not a valid URL", expected());
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https"))) {
+                throw values.error(node, path, show(node) + " is not an http or https URL", expected());
+            }
+            if (uri.getHost() == null || uri.getHost().isEmpty()) {
+                throw values.error(node, path, show(node) + " has no host", expected());
+            }
+            if (uri.getRawUserInfo() != null || uri.getRawFragment() != null || (base && uri.getRawQuery() != null)) {
+                throw values.error(node, path, show(node) + " has " + (uri.getRawUserInfo() != null ? "user info"
+                        : uri.getRawFragment() != null ? "a fragment" : "a query"), expected());
+            }
+            if (base && uri.getRawPath() != null && uri.getRawPath().endsWith("/")) {
+                String trimmed = text.substring(0, text.length() - 1);
+                return URI.create(trimmed);
+            }
+            return uri;
+        }
+    }
+
+    /** A duration such as {@code 90s}, {@code 10m} or {@code 1h} (see {@link Durations}), from {@code min} to {@code max}. */
+    static final class DurationType extends ScalarType {
+        private final Duration min;
+        private final Duration max;
+
+        DurationType(Duration min, Duration max) {
+            this.min = requireNonNull(min, "min");
+            this.max = requireNonNull(max, "max");
+        }
+
+        @Override
+        String expected() {
+            return "a duration from " + Durations.format(min) + " to " + Durations.format(max) + " such as 90s, 10m or 1h";
+        }
+
+        @Override
+        Object convert(ScalarNode node, String text, String path, Values values) throws ShowFileException {
+            Duration d;
+            try {
+                d = Durations.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw values.error(node, path, show(node) + " is not a duration", expected());
+            }
+            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+                throw values.error(node, path, show(node) + " is out of range", expected());
+            }
+            return d;
         }
     }
 

@@ -3,6 +3,7 @@ package dev.encore.show;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -10,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +51,20 @@ public final class ShowFiles {
     private static final Pattern SONG_TITLE = Pattern.compile("(?U)(?=.*\\S)[^\\p{Cc}\\p{Cs}\\p{Zl}\\p{Zp}"
             + "\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069\\uFEFF\\uFDD0-\\uFDEF\\uFFFE\\uFFFF]+");
 
+    /** The most drops a show file may hold, and the most cues one song may have. */
+    static final int MAX_DROPS = 50;
+    static final int MAX_CUES = 10;
+    /** The longest a drop stays open, and the latest offset from the set start it may open at. */
+    static final Duration MAX_WINDOW = Duration.ofHours(24);
+    static final Duration MAX_AT = Duration.ofHours(24);
+    static final int MAX_DROP_QUANTITY = 1_000_000;
+    /** A drop id: used in URLs ({@code /go/{show}/{drop}}). */
+    static final Pattern DROP_ID = Pattern.compile("[a-z0-9-]{1,40}");
+    /** A Bot API token as BotFather gives it: the bot's id, a colon, and URL-safe characters (it goes in request paths). */
+    private static final Pattern BOT_TOKEN = Pattern.compile("[0-9]{1,20}:[A-Za-z0-9_-]{1,200}");
+    /** A chat id: Telegram's fit in 53 bits (groups and channels negative). */
+    private static final long MAX_CHAT_ID = 1L << 53;
+
     private static final NodeSchema.MapType SCHEMA = schema();
 
     private ShowFiles() {
@@ -71,10 +88,26 @@ public final class ShowFiles {
                         + "-byte AES_CM_128_HMAC_SHA1_80 master key||salt, or ${ENV_VAR}", ShowFiles::srtpKeyProblem));
         NodeSchema.MapType ingest = new NodeSchema.MapType()
                 .optional("rtp", rtp);
-        // One mapping per song, so later keys (cues) fit beside the title; unknown keys are refused until then.
+        NodeSchema.MapType cue = new NodeSchema.MapType()
+                .required("drop", new NodeSchema.StringType(1, 40, DROP_ID, "the id of a drop under drops:"));
         NodeSchema.MapType song = new NodeSchema.MapType()
                 .required("title", new NodeSchema.StringType(1, PlannedSong.MAX_TITLE, SONG_TITLE,
-                        "1 to " + PlannedSong.MAX_TITLE + " characters, not all spaces, without control characters"));
+                        "1 to " + PlannedSong.MAX_TITLE + " characters, not all spaces, without control characters"))
+                .optional("cues", new NodeSchema.ListType(cue, MAX_CUES, "cues"));
+        NodeSchema.MapType telegram = new NodeSchema.MapType()
+                .optional("botToken", new NodeSchema.SecretType("the bot's token from BotFather (digits, ':', letters), or"
+                        + " ${ENV_VAR}", token -> BOT_TOKEN.matcher(token).matches() ? null : "is not a bot token"))
+                .required("chatId", new NodeSchema.LongType(-MAX_CHAT_ID, MAX_CHAT_ID))
+                .optional("messageThreadId", new NodeSchema.IntType(1, Integer.MAX_VALUE))
+                .optional("staffChatId", new NodeSchema.LongType(-MAX_CHAT_ID, MAX_CHAT_ID))
+                .optional("apiUrl", new NodeSchema.UrlType(true), TelegramSettings.DEFAULT_API_URL);
+        NodeSchema.MapType drop = new NodeSchema.MapType()
+                .required("text", new NodeSchema.StringType(1, Drop.MAX_TEXT, SONG_TITLE,
+                        "1 to " + Drop.MAX_TEXT + " characters, not all spaces, without control characters"))
+                .required("url", new NodeSchema.UrlType(false))
+                .optional("quantity", new NodeSchema.IntType(1, MAX_DROP_QUANTITY))
+                .optional("window", new NodeSchema.DurationType(Duration.ofSeconds(1), MAX_WINDOW))
+                .optional("at", new NodeSchema.DurationType(Duration.ZERO, MAX_AT));
         return new NodeSchema.MapType()
                 .required("id", new NodeSchema.StringType(1, 40, Pattern.compile("[a-z0-9-]+"),
                         "1 to 40 characters of a-z, 0-9 and '-'"))
@@ -83,7 +116,11 @@ public final class ShowFiles {
                 .optional("access", access)
                 .optional("audio", audio)
                 .optional("ingest", ingest)
-                .optional("setlist", new NodeSchema.ListType(song, MAX_SONGS, "songs"));
+                .optional("setlist", new NodeSchema.ListType(song, MAX_SONGS, "songs"))
+                .optional("publicUrl", new NodeSchema.UrlType(true))
+                .optional("telegram", telegram)
+                .optional("drops", new NodeSchema.DictType(DROP_ID, "1 to 40 characters of a-z, 0-9 and '-'", drop, MAX_DROPS,
+                        "drops"));
     }
 
     /**
@@ -186,6 +223,15 @@ public final class ShowFiles {
             }
             rtp = new RtpIngestSettings(bind, values.<Integer>get("ingest.rtp.port"), srtpKey);
         }
+        Map<String, Drop> drops = drops(values);
+        List<PlannedSong> songs = setList(values, drops);
+        requireEveryDropPosted(values, drops, songs);
+        URI publicUrl = values.get("publicUrl");
+        TelegramSettings telegram = telegram(values);
+        if (telegram != null && publicUrl == null) {
+            throw values.error("publicUrl", "is missing while telegram: is set",
+                    "publicUrl: the http(s) URL listeners reach this server at, for the links the bot posts");
+        }
         return new ShowConfig(source,
                 values.get("id"),
                 values.get("title"),
@@ -194,17 +240,75 @@ public final class ShowFiles {
                 new AudioSettings(values.<Integer>get("audio.bitrate"), values.<Boolean>get("audio.stereo")),
                 rtp,
                 capacity(values),
-                setList(values));
+                songs,
+                publicUrl,
+                telegram,
+                drops);
     }
 
-    /** {@code setlist}: the planned songs in order, empty when absent. */
-    private static List<PlannedSong> setList(NodeSchema.Values values) {
+    /** {@code setlist}: the planned songs in order with their cues, empty when absent. */
+    private static List<PlannedSong> setList(NodeSchema.Values values, Map<String, Drop> drops) throws ShowFileException {
         int count = values.has("setlist") ? values.<Integer>get("setlist") : 0;
         List<PlannedSong> songs = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            songs.add(new PlannedSong(values.get(NodeSchema.ListType.item("setlist", i) + ".title")));
+            String song = NodeSchema.ListType.item("setlist", i);
+            int cueCount = values.has(song + ".cues") ? values.<Integer>get(song + ".cues") : 0;
+            List<String> cues = new ArrayList<>(cueCount);
+            for (int c = 0; c < cueCount; c++) {
+                String path = NodeSchema.ListType.item(song + ".cues", c) + ".drop";
+                String dropId = values.get(path);
+                if (!drops.containsKey(dropId)) {
+                    throw values.error(path, NodeSchema.quote(dropId) + " is not a drop", drops.isEmpty()
+                            ? "the id of a drop under drops:, and there is none" : "one of " + String.join(", ", drops.keySet()));
+                }
+                if (cues.contains(dropId)) {
+                    throw values.error(path, NodeSchema.quote(dropId) + " is cued twice for this song", "each drop once per song");
+                }
+                cues.add(dropId);
+            }
+            songs.add(new PlannedSong(values.get(song + ".title"), cues));
         }
         return songs;
+    }
+
+    /** {@code drops}: by id in file order, empty when absent. */
+    private static Map<String, Drop> drops(NodeSchema.Values values) {
+        Map<String, Drop> drops = new LinkedHashMap<>();
+        List<String> ids = values.has("drops") ? values.get("drops") : List.of();
+        for (String id : ids) {
+            String path = "drops." + id;
+            drops.put(id, new Drop(id, values.get(path + ".text"), values.get(path + ".url"), values.get(path + ".quantity"),
+                    values.get(path + ".window"), values.get(path + ".at")));
+        }
+        return drops;
+    }
+
+    /** A drop without {@code at} that no song cues would never be posted: surely a mistake. */
+    private static void requireEveryDropPosted(NodeSchema.Values values, Map<String, Drop> drops, List<PlannedSong> songs)
+            throws ShowFileException {
+        for (Drop drop : drops.values()) {
+            if (drop.at() == null && songs.stream().noneMatch(s -> s.cueDrops().contains(drop.id()))) {
+                throw values.error("drops." + drop.id(), "is never posted: it has no at: and no song cues it",
+                        "at: an offset from the set start such as 15m, or a song with cues: [ { drop: " + drop.id() + " } ]");
+            }
+        }
+    }
+
+    /** {@code telegram}, or null when the show has no bot. */
+    private static TelegramSettings telegram(NodeSchema.Values values) throws ShowFileException {
+        if (!values.has("telegram.chatId")) {
+            return null;
+        }
+        long chatId = values.<Long>get("telegram.chatId");
+        if (chatId == 0) {
+            throw values.error("telegram.chatId", "0 is not a chat id", "the group's id, e.g. -1001234567890");
+        }
+        Long staffChatId = values.get("telegram.staffChatId");
+        if (staffChatId != null && staffChatId == 0) {
+            throw values.error("telegram.staffChatId", "0 is not a chat id", "the crew chat's id, e.g. -1009876543210");
+        }
+        return new TelegramSettings(values.get("telegram.botToken"), chatId, values.get("telegram.messageThreadId"),
+                staffChatId, values.get("telegram.apiUrl"));
     }
 
     /** {@code access.capacity} and {@code access.vipSeats}, or null for no limit. */

@@ -3,6 +3,7 @@ package dev.encore.show;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,6 +71,13 @@ class ShowFilesTest {
             assertThat(show.rtpIngest().bind()).isEqualTo("0.0.0.0");
             assertThat(show.rtpIngest().srtpKey().reveal()).isEqualTo(SRTP_KEY);
             assertThat(show.songTitles()).containsExactly("Opening", "Harbour Lights", "Blackbird");
+            assertThat(show.setList().get(1).cueDrops()).containsExactly("vinyl");
+            assertThat(show.publicUrl()).hasToString("https://live.example.org");
+            assertThat(show.telegram()).isEqualTo(new TelegramSettings(null, -1001234567890L, 7, -1009876543210L,
+                    URI.create("http://127.0.0.1:8081")));
+            assertThat(show.drops().keySet()).containsExactly("vinyl", "vip");
+            assertThat(show.drops().get("vinyl").quantity()).isEqualTo(50);
+            assertThat(show.drops().get("vip").at()).hasMinutes(15);
             assertThat(show.toString()).doesNotContain("s3cr3t").doesNotContain(SRTP_KEY);
         }
 
@@ -147,20 +155,20 @@ class ShowFilesTest {
         @Test
         void empty() {
             assertThat(failure("")).isEqualTo("rooftop.yaml: the file is empty"
-                    + " (expected: a mapping with id, title, performer, access, audio, ingest, setlist)");
+                    + " (expected: a mapping with id, title, performer, access, audio, ingest, setlist, publicUrl, telegram, drops)");
             assertThat(failure("# only a comment\n")).contains("the file is empty");
         }
 
         @Test
         void aList() {
             assertThat(failure("- id: a\n- id: b\n")).isEqualTo("rooftop.yaml:1: the document is a list"
-                    + " (expected: a mapping with id, title, performer, access, audio, ingest, setlist)");
+                    + " (expected: a mapping with id, title, performer, access, audio, ingest, setlist, publicUrl, telegram, drops)");
         }
 
         @Test
         void aScalarIsNotShown() {
             assertThat(failure("just some words\n")).isEqualTo("rooftop.yaml:1: the document is a scalar"
-                    + " (expected: a mapping with id, title, performer, access, audio, ingest, setlist)");
+                    + " (expected: a mapping with id, title, performer, access, audio, ingest, setlist, publicUrl, telegram, drops)");
         }
 
         @Test
@@ -284,12 +292,12 @@ class ShowFilesTest {
         @Test
         void unknownKeyFarFromAnyListsThem() {
             assertThat(failure(HEAD + "songs: [Intro]\n")).isEqualTo("rooftop.yaml:5: songs: unknown key"
-                    + " (expected: one of id, title, performer, access, audio, ingest, setlist)");
+                    + " (expected: one of id, title, performer, access, audio, ingest, setlist, publicUrl, telegram, drops)");
         }
 
         @Test
         void keysOfLaterIssuesAreUnknownForNow() {
-            for (String key : new String[] {"drops: []", "telegram: {}", "publicUrl: x", "recording: {}", "highlights: {}"}) {
+            for (String key : new String[] {"recording: {}", "highlights: {}"}) {
                 assertThat(failure(HEAD + key + "\n")).contains(": unknown key");
             }
             assertThat(failure(HEAD + "access:\n  vipSets: 2\n")).isEqualTo("rooftop.yaml:6: access.vipSets: unknown key,"
@@ -555,7 +563,7 @@ class ShowFilesTest {
         @Test
         void eachSongIsAMappingWithATitle() {
             assertThat(failure(HEAD + "setlist: [Intro]\n")).isEqualTo(
-                    "rooftop.yaml:5: setlist[0]: is a scalar 'Intro' (expected: a mapping with title)");
+                    "rooftop.yaml:5: setlist[0]: is a scalar 'Intro' (expected: a mapping with title, cues)");
             assertThat(failure(HEAD + "setlist:\n  - {}\n")).isEqualTo(
                     "rooftop.yaml:6: setlist[0].title: is missing (expected: 1 to 80 characters, not all spaces,"
                             + " without control characters)");
@@ -565,16 +573,16 @@ class ShowFilesTest {
 
         @Test
         void unknownKeysOfASongAreRefused() {
-            assertThat(failure(HEAD + "setlist:\n  - title: Intro\n    cues: []\n")).isEqualTo(
-                    "rooftop.yaml:7: setlist[0].cues: unknown key (expected: one of title)");
+            assertThat(failure(HEAD + "setlist:\n  - title: Intro\n    cue: []\n")).isEqualTo(
+                    "rooftop.yaml:7: setlist[0].cue: unknown key, did you mean 'cues'? (expected: one of title, cues)");
             assertThat(failure(HEAD + "setlist:\n  - titel: Intro\n")).isEqualTo(
-                    "rooftop.yaml:6: setlist[0].titel: unknown key, did you mean 'title'? (expected: one of title)");
+                    "rooftop.yaml:6: setlist[0].titel: unknown key, did you mean 'title'? (expected: one of title, cues)");
         }
 
         @Test
         void setListMustBeAList() {
             assertThat(failure(HEAD + "setlist: Intro\n")).isEqualTo("rooftop.yaml:5: setlist: is a scalar 'Intro'"
-                    + " (expected: a list of at most 100 songs, each a mapping with title)");
+                    + " (expected: a list of at most 100 songs, each a mapping with title, cues)");
             assertThat(failure(HEAD + "setlist: {title: Intro}\n")).contains("setlist: is a mapping");
         }
 

@@ -33,12 +33,17 @@ sealed interface ServerMessage {
         }
     }
 
-    /** The whole show as this client sees it: sent after {@code welcome} and whenever the client fell behind. */
+    /**
+     * The whole show as this client sees it: sent after {@code welcome} and whenever the client fell behind. Like
+     * {@link Queue}, it lists the top {@link #QUEUE_SHOWN} requests and the queue's size.
+     */
     record State(String type, int v, String show, String asOf, String phase, Song nowPlaying, List<Song> setList,
-            List<QueuedRequest> queue, List<MyRequest> myRequests, Poll poll, Poll lastPoll, Room room) implements ServerMessage {
+            List<QueuedRequest> queue, int queueSize, List<MyRequest> myRequests, Poll poll, Poll lastPoll, Room room,
+            List<DropCard> drops)
+            implements ServerMessage {
         static State of(ShowState s, boolean withMine) {
-            List<QueuedRequest> queue = new ArrayList<>(s.queue().size());
-            for (ShowState.QueuedRequest r : s.queue()) {
+            List<QueuedRequest> queue = new ArrayList<>(Math.min(QUEUE_SHOWN, s.queue().size()));
+            for (ShowState.QueuedRequest r : top(s.queue())) {
                 queue.add(new QueuedRequest(r.rank(), r.requestId(), r.title(), r.votes(), time(r.submittedAt()),
                         withMine ? r.votedByMe() : null, withMine ? r.mine() : null));
             }
@@ -47,20 +52,38 @@ sealed interface ServerMessage {
                 mine.add(new MyRequest(r.requestId(), r.title(), lower(r.state()), r.votes(), r.mine()));
             }
             return new State("state", VERSION, s.showId(), time(s.asOf()), lower(s.phase()), Song.of(s.nowPlaying()),
-                    songs(s.setList()), queue, mine, Poll.of(s.openPoll(), withMine), Poll.of(s.lastClosedPoll(), withMine),
-                    Room.of(s.room()));
+                    songs(s.setList()), queue, s.queue().size(), mine, Poll.of(s.openPoll(), withMine),
+                    Poll.of(s.lastClosedPoll(), withMine), Room.of(s.room()), DropCard.all(s.drops()));
         }
     }
 
-    /** The request queue changed (coalesced): best first, without anybody's own flags. */
-    record Queue(String type, int v, String asOf, List<QueuedRequest> queue) implements ServerMessage {
+    /** A drop opened, its count changed or it closed (coalesced): every drop that opened this run, in the order they opened. */
+    record Drops(String type, int v, String asOf, List<DropCard> drops) implements ServerMessage {
+        static Drops of(ShowState s) {
+            return new Drops("drops", VERSION, time(s.asOf()), DropCard.all(s.drops()));
+        }
+    }
+
+    /**
+     * The request queue changed (coalesced): the top {@link #QUEUE_SHOWN} best first, without anybody's own flags, and how
+     * many requests are open in all. Only the top goes out: this message is sent to every client several times a second,
+     * so its size must not grow with the audience's requests (a listener's own requests come in its {@code state}/acks).
+     */
+    record Queue(String type, int v, String asOf, List<QueuedRequest> queue, int queueSize) implements ServerMessage {
         static Queue of(ShowState s) {
-            List<QueuedRequest> queue = new ArrayList<>(s.queue().size());
-            for (ShowState.QueuedRequest r : s.queue()) {
+            List<QueuedRequest> queue = new ArrayList<>(Math.min(QUEUE_SHOWN, s.queue().size()));
+            for (ShowState.QueuedRequest r : top(s.queue())) {
                 queue.add(new QueuedRequest(r.rank(), r.requestId(), r.title(), r.votes(), time(r.submittedAt()), null, null));
             }
-            return new Queue("queue", VERSION, time(s.asOf()), queue);
+            return new Queue("queue", VERSION, time(s.asOf()), queue, s.queue().size());
         }
+    }
+
+    /** How many requests {@code queue} and {@code state} list, best first. */
+    int QUEUE_SHOWN = 20;
+
+    private static List<ShowState.QueuedRequest> top(List<ShowState.QueuedRequest> queue) {
+        return queue.size() <= QUEUE_SHOWN ? queue : queue.subList(0, QUEUE_SHOWN);
     }
 
     /** A poll opened, its tally moved or it closed (coalesced). Without {@code myVote}: each client knows its own. */
@@ -103,6 +126,27 @@ sealed interface ServerMessage {
     }
 
     // ---- parts ----
+
+    /**
+     * A drop as pages show it: {@code link} is the server's redirect (never the shop's URL); {@code state} {@code open} or
+     * {@code closed}; {@code quantity} and {@code remaining} null without a counter.
+     */
+    record DropCard(String id, String text, String link, String state, String openedAt, String closesAt, String closedAt,
+            String closeReason, Integer quantity, Integer remaining) {
+        static DropCard of(ShowState.DropView d) {
+            return new DropCard(d.id(), d.text(), d.path(), d.open() ? "open" : "closed", time(d.openedAt()),
+                    time(d.closesAt()), time(d.closedAt()), d.closeReason() == null ? null : lower(d.closeReason()),
+                    d.quantity() < 0 ? null : d.quantity(), d.remaining() < 0 ? null : d.remaining());
+        }
+
+        static List<DropCard> all(List<ShowState.DropView> drops) {
+            List<DropCard> cards = new ArrayList<>(drops.size());
+            for (ShowState.DropView d : drops) {
+                cards.add(of(d));
+            }
+            return cards;
+        }
+    }
 
     record Song(int index, String title, int requestId, boolean played, boolean current) {
         static Song of(ShowState.Song s) {

@@ -6,6 +6,7 @@ import dev.encore.show.AccessMode;
 import dev.encore.show.ShowConfig;
 import dev.encore.show.access.TokenAuthority;
 import dev.encore.show.access.TokenException;
+import dev.encore.show.live.DropPlan;
 import dev.encore.show.live.Tier;
 import io.netty.channel.ChannelHandler;
 import java.io.IOException;
@@ -79,7 +80,8 @@ public final class ShowChannel implements AutoCloseable {
                 if (channel.shows.putIfAbsent(show.id(), show) != null) {
                     throw new IllegalArgumentException("show id: " + show.id() + " appears twice (expected: unique ids)");
                 }
-                channel.loops.put(show.id(), ShowLoop.start(show.id(), show.songTitles(), clock, store, settings));
+                channel.loops.put(show.id(), ShowLoop.start(show.id(), show.songTitles(), DropPlan.of(show), clock, store,
+                        settings));
             }
         } catch (SQLException | RuntimeException e) {
             channel.close();
@@ -135,14 +137,15 @@ public final class ShowChannel implements AutoCloseable {
         return answer;
     }
 
-    // ---- for the rest of the server (bot bridge, media, HTTP): outlined for issue 5, TODO bodies ----
+    // ---- for the rest of the server (bot bridge, media, HTTP) ----
+    // Futures complete on the show's thread: a dependent stage must not block (use the *Async variants to do real work).
 
     /**
      * Subscribes to a show's committed events: first the current run's history, then live batches (see {@link ShowFeed}).
      * Closing the returned handle unsubscribes. Unknown show: {@link IllegalArgumentException}.
      */
     public AutoCloseable subscribe(String showId, ShowFeed feed) {
-        throw new UnsupportedOperationException("TODO");
+        return require(showId).subscribe(requireNonNull(feed, "feed"));
     }
 
     /**
@@ -151,22 +154,30 @@ public final class ShowChannel implements AutoCloseable {
      * {@link dev.encore.show.live.ShowRuleException} (its code as in the protocol) when refused.
      */
     public CompletableFuture<RequestReceipt> submitRequest(String showId, String listenerId, String title) {
-        throw new UnsupportedOperationException("TODO");
+        ShowLoop loop = loops.get(showId);
+        return loop == null ? noSuchShow(showId) : loop.submitRequest(listenerId, title);
     }
 
     /** What every listener sees now (now playing, queue, poll, room, drops). */
     public CompletableFuture<dev.encore.show.live.ShowState> publicSnapshot(String showId) {
-        throw new UnsupportedOperationException("TODO");
+        ShowLoop loop = loops.get(showId);
+        return loop == null ? noSuchShow(showId) : loop.publicSnapshot();
     }
 
-    /** The media server saw the performer's audio start ({@code true}) or stop; records an {@code OnAir} event on change. */
+    /**
+     * The media server saw the performer's audio start ({@code true}) or stop; records an {@code OnAir} event on change.
+     * Unknown show: {@link IllegalArgumentException}.
+     */
     public void onAir(String showId, boolean onAir) {
-        throw new UnsupportedOperationException("TODO");
+        require(showId).onAir(onAir);
     }
 
-    /** Counts a click on a drop's link ({@code /go/{show}/{drop}}); fire and forget. */
+    /**
+     * Counts a click on a drop's link ({@code /go/{show}/{drop}}); fire and forget (a click on an unknown drop is not
+     * counted). Unknown show: {@link IllegalArgumentException}.
+     */
     public void dropClicked(String showId, String dropId, String source) {
-        throw new UnsupportedOperationException("TODO");
+        require(showId).dropClicked(dropId, source);
     }
 
     /**
@@ -175,7 +186,24 @@ public final class ShowChannel implements AutoCloseable {
      * {@link dev.encore.show.live.ShowRuleException} (e.g. no such drop).
      */
     public CompletableFuture<Integer> dropSold(String showId, String dropId, int quantity, String orderId) {
-        throw new UnsupportedOperationException("TODO");
+        ShowLoop loop = loops.get(showId);
+        return loop == null ? noSuchShow(showId) : loop.dropSold(dropId, quantity, orderId);
+    }
+
+    private ShowLoop require(String showId) {
+        ShowLoop loop = showId == null ? null : loops.get(showId);
+        if (loop == null) {
+            throw new IllegalArgumentException(unknownShow(showId));
+        }
+        return loop;
+    }
+
+    private <T> CompletableFuture<T> noSuchShow(String showId) {
+        return CompletableFuture.failedFuture(new IllegalArgumentException(unknownShow(showId)));
+    }
+
+    private String unknownShow(String showId) {
+        return "show '" + Wire.clip(showId, 40) + "' (expected: one of " + String.join(", ", loops.keySet()) + ")";
     }
 
     ShowLoop loop(String showId) {

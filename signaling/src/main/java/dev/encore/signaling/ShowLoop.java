@@ -2,6 +2,7 @@ package dev.encore.signaling;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.encore.show.live.DropPlan;
 import dev.encore.show.live.LiveShow;
 import dev.encore.show.live.ReactionKind;
 import dev.encore.show.live.ShowEvent;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -31,6 +33,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +54,9 @@ import org.slf4j.LoggerFactory;
  * everybody, serialized once into one buffer that every client's frame shares. The room goes out at most every
  * {@link Settings#roomInterval()}, and only when it changed. A client whose channel is not writable is skipped and marked
  * stale; when it becomes writable it gets a fresh {@code state} (so a slow client's queue never grows with the show).
+ *
+ * <p><b>Feeds.</b> {@link ShowFeed}s (the bot bridge) get each batch of events right after it was stored, on this thread,
+ * never before: what a feed saw is on disk. A new feed first gets the run's stored history.
  */
 final class ShowLoop implements ShowEventListener {
     private static final Logger LOG = LoggerFactory.getLogger(ShowLoop.class);
@@ -71,12 +77,18 @@ final class ShowLoop implements ShowEventListener {
     private final Set<ShowSocket> clients = new LinkedHashSet<>();
     private final List<ShowEvent> pendingEvents = new ArrayList<>();
     private final List<PendingReply> pendingReplies = new ArrayList<>();
+    /** Told after the next commit whether it stored (true) or failed (false): answers to the in-process API. */
+    private final List<Consumer<Boolean>> afterCommit = new ArrayList<>();
+    /** Read on this thread only; copy-on-write so a feed closing itself while being called is harmless. */
+    private final List<Subscription> feeds = new CopyOnWriteArrayList<>();
+    private final DropPlan drops;
     private LiveShow live;
     private long runId;
     private boolean flushQueued;
     private boolean queueDirty;
     private boolean pollDirty;
     private boolean setDirty;
+    private boolean dropsDirty;
     private ServerMessage.Room lastRoom;
     private Instant lastRoomAt = Instant.EPOCH;
     private int performers;
@@ -84,8 +96,36 @@ final class ShowLoop implements ShowEventListener {
     private record PendingReply(ServerMessage message, Consumer<ServerMessage> to) {
     }
 
-    private ShowLoop(String showId, Clock clock, EventStore store, Settings settings) {
+    /** A subscribed feed; closing it stops deliveries (one already running finishes). Any thread. */
+    final class Subscription implements AutoCloseable {
+        private final ShowFeed feed;
+        private volatile boolean closed;
+
+        Subscription(ShowFeed feed) {
+            this.feed = feed;
+        }
+
+        void deliver(List<ShowEvent> events, boolean history) {
+            if (closed) {
+                return;
+            }
+            try {
+                feed.onEvents(showId, runId, events, history);
+            } catch (RuntimeException e) {
+                LOG.warn("show {}: a feed failed on {} events", showId, events.size(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            execute(() -> feeds.remove(this));
+        }
+    }
+
+    private ShowLoop(String showId, DropPlan drops, Clock clock, EventStore store, Settings settings) {
         this.showId = showId;
+        this.drops = drops;
         this.clock = clock;
         this.store = store;
         this.settings = settings;
@@ -102,9 +142,15 @@ final class ShowLoop implements ShowEventListener {
      */
     static ShowLoop start(String showId, List<String> plannedSongs, Clock clock, EventStore store, Settings settings)
             throws SQLException {
+        return start(showId, plannedSongs, DropPlan.NONE, clock, store, settings);
+    }
+
+    /** As above, with the drops the planned songs cue ({@code drops}' song {@code i} is {@code plannedSongs.get(i)}). */
+    static ShowLoop start(String showId, List<String> plannedSongs, DropPlan drops, Clock clock, EventStore store,
+            Settings settings) throws SQLException {
         requireNonNull(showId, "showId");
-        ShowLoop loop = new ShowLoop(showId, requireNonNull(clock, "clock"), requireNonNull(store, "store"),
-                requireNonNull(settings, "settings"));
+        ShowLoop loop = new ShowLoop(showId, requireNonNull(drops, "drops"), requireNonNull(clock, "clock"),
+                requireNonNull(store, "store"), requireNonNull(settings, "settings"));
         try {
             loop.executor.submit(() -> {
                 loop.restore(plannedSongs);
@@ -134,7 +180,7 @@ final class ShowLoop implements ShowEventListener {
         if (run.isPresent() && !run.get().events().isEmpty()
                 && run.get().events().stream().noneMatch(e -> e instanceof ShowEvent.SetEnded)) {
             try {
-                live = LiveShow.replay(run.get().events(), ShowRules.defaults(), this);
+                live = LiveShow.replay(run.get().events(), drops, ShowRules.defaults(), this);
                 runId = run.get().runId();
                 live.tick(now);
                 live.disconnectEveryone(now);
@@ -148,7 +194,7 @@ final class ShowLoop implements ShowEventListener {
             }
         }
         runId = store.newRun(showId, now);
-        live = LiveShow.open(showId, plannedSongs, ShowRules.defaults(), now, this);
+        live = LiveShow.open(showId, plannedSongs, drops, ShowRules.defaults(), now, this);
         commit();
         LOG.info("show {}: new run {}", showId, runId);
     }
@@ -193,6 +239,9 @@ final class ShowLoop implements ShowEventListener {
                 || event instanceof ShowEvent.SongAdded || event instanceof ShowEvent.SetEnded) {
             setDirty = true;
             queueDirty |= event instanceof ShowEvent.SongStarted; // a song starting can mark a request played
+        } else if (event instanceof ShowEvent.DropOpened || event instanceof ShowEvent.DropSold
+                || event instanceof ShowEvent.DropClosed) {
+            dropsDirty = true;
         }
     }
 
@@ -379,10 +428,122 @@ final class ShowLoop implements ShowEventListener {
         return map;
     }
 
+    // ---- the in-process API (any thread; the work runs on the loop) ----
+
+    /** Subscribes a feed: the run's stored history first, then every batch once stored. */
+    AutoCloseable subscribe(ShowFeed feed) {
+        Subscription subscription = new Subscription(requireNonNull(feed, "feed"));
+        boolean queued = execute(() -> {
+            flush(); // what is pending goes to disk (and to the other feeds) first: the history read next holds it
+            List<ShowEvent> history = List.of();
+            try {
+                Optional<EventStore.Run> run = store.latestRun(showId);
+                if (run.isPresent() && run.get().runId() == runId) {
+                    history = List.copyOf(run.get().events());
+                }
+            } catch (SQLException e) {
+                LOG.error("show {}: reading run {} for a new feed failed; it gets live events only", showId, runId, e);
+            }
+            subscription.deliver(history, true);
+            feeds.add(subscription);
+        });
+        if (!queued) {
+            throw new IllegalStateException("show loop " + showId + " is shut down (expected: a running show)");
+        }
+        return subscription;
+    }
+
+    /** A request from outside the WebSocket (the Telegram group), as a listener's; completes once stored. */
+    CompletableFuture<RequestReceipt> submitRequest(String listenerId, String title) {
+        CompletableFuture<RequestReceipt> result = new CompletableFuture<>();
+        run(result, () -> {
+            RequestReceipt receipt = null;
+            for (ShowEvent e : live.submitRequest(listenerId, title, clock.instant())) {
+                if (e instanceof ShowEvent.RequestSubmitted s) {
+                    receipt = new RequestReceipt(s.requestId(), 1, live.queueRank(s.requestId()), false);
+                } else if (e instanceof ShowEvent.RequestUpvoted u && u.listenerId().equals(listenerId)) {
+                    receipt = new RequestReceipt(u.requestId(), u.votes(), live.queueRank(u.requestId()), true);
+                }
+            }
+            if (receipt == null) {
+                throw new IllegalStateException("request by " + listenerId + " produced no request event (expected: one)");
+            }
+            return receipt;
+        });
+        return result;
+    }
+
+    /** A sale the shop reported; completes, once stored, with what is left (-1 without a counter). */
+    CompletableFuture<Integer> dropSold(String dropId, int quantity, String orderId) {
+        CompletableFuture<Integer> result = new CompletableFuture<>();
+        run(result, () -> {
+            live.dropSold(dropId, quantity, orderId, clock.instant());
+            return live.soldAnswer(dropId, orderId);
+        });
+        return result;
+    }
+
+    /** The public state, read on the loop. */
+    CompletableFuture<ShowState> publicSnapshot() {
+        return query(LiveShow::publicSnapshot);
+    }
+
+    /** Fire and forget: the media server's view of the performer's audio, at the time of the call. */
+    void onAir(boolean onAir) {
+        Instant at = clock.instant();
+        execute(() -> {
+            live.onAir(onAir, at);
+            queueFlush();
+        });
+    }
+
+    /** Fire and forget: a click on a drop's link, at the time of the call; an unknown drop is logged and dropped. */
+    void dropClicked(String dropId, String source) {
+        Instant at = clock.instant();
+        execute(() -> {
+            try {
+                live.dropClicked(dropId, source, at);
+            } catch (ShowRuleException e) {
+                LOG.debug("show {}: click not counted: {}", showId, e.getMessage());
+            }
+            queueFlush();
+        });
+    }
+
+    /**
+     * Runs {@code command} on the loop; {@code result} completes with its value once its events are stored, or exceptionally
+     * with its {@link ShowRuleException} (at once), or with an {@link IllegalStateException} when storing failed or the loop
+     * is gone.
+     */
+    private <T> void run(CompletableFuture<T> result, Supplier<T> command) {
+        boolean queued = execute(() -> {
+            T value;
+            try {
+                value = command.get();
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+                queueFlush(); // catch-up events of a refused command are still to be stored
+                return;
+            }
+            afterCommit.add(stored -> {
+                if (stored) {
+                    result.complete(value);
+                } else {
+                    result.completeExceptionally(new IllegalStateException("storage_failed: took effect but could not be"
+                            + " stored (expected: a writable data directory; the server log has the details)"));
+                }
+            });
+            queueFlush();
+        });
+        if (!queued) {
+            result.completeExceptionally(new IllegalStateException("show loop " + showId + " is shut down"));
+        }
+    }
+
     // ---- commit, tick, broadcast (loop thread) ----
 
     private void queueFlush() {
-        if (!flushQueued && (!pendingEvents.isEmpty() || !pendingReplies.isEmpty())) {
+        if (!flushQueued && (!pendingEvents.isEmpty() || !pendingReplies.isEmpty() || !afterCommit.isEmpty())) {
             flushQueued = true;
             execute(this::flush);
         }
@@ -405,6 +566,15 @@ final class ShowLoop implements ShowEventListener {
                 LOG.warn("show {}: answering failed", showId, e);
             }
         }
+        List<Consumer<Boolean>> waiting = new ArrayList<>(afterCommit);
+        afterCommit.clear();
+        for (Consumer<Boolean> w : waiting) {
+            try {
+                w.accept(stored);
+            } catch (RuntimeException e) {
+                LOG.warn("show {}: answering failed", showId, e);
+            }
+        }
     }
 
     /** Stores the pending events in one transaction; false (and logged) when that failed. */
@@ -416,11 +586,15 @@ final class ShowLoop implements ShowEventListener {
         pendingEvents.clear();
         try {
             store.append(runId, batch);
-            return true;
         } catch (SQLException | RuntimeException e) {
             LOG.error("show {}: storing {} events failed", showId, batch.size(), e);
             return false;
         }
+        List<ShowEvent> stored = List.copyOf(batch);
+        for (Subscription feed : feeds) {
+            feed.deliver(stored, false);
+        }
+        return true;
     }
 
     private void tick() {
@@ -448,11 +622,11 @@ final class ShowLoop implements ShowEventListener {
 
     private void broadcast(Instant now) {
         if (clients.isEmpty()) {
-            queueDirty = pollDirty = setDirty = false;
+            queueDirty = pollDirty = setDirty = dropsDirty = false;
             return;
         }
         ShowState snapshot = null;
-        if (setDirty || queueDirty || pollDirty || !now.isBefore(lastRoomAt.plus(settings.roomInterval()))) {
+        if (setDirty || queueDirty || pollDirty || dropsDirty || !now.isBefore(lastRoomAt.plus(settings.roomInterval()))) {
             snapshot = live.publicSnapshot();
         }
         if (setDirty) {
@@ -466,6 +640,10 @@ final class ShowLoop implements ShowEventListener {
         if (pollDirty) {
             pollDirty = false;
             sendToAll(ServerMessage.PollUpdate.of(snapshot));
+        }
+        if (dropsDirty) {
+            dropsDirty = false;
+            sendToAll(ServerMessage.Drops.of(snapshot));
         }
         if (snapshot != null && !now.isBefore(lastRoomAt.plus(settings.roomInterval()))) {
             ServerMessage.Room room = ServerMessage.Room.of(snapshot.room());

@@ -1,13 +1,19 @@
 package dev.encore.signaling;
 
+import dev.encore.show.Drop;
+import dev.encore.show.PlannedSong;
+import dev.encore.show.live.DropPlan;
 import dev.encore.show.live.LiveShow;
 import dev.encore.show.live.ReactionKind;
 import dev.encore.show.live.ShowEventListener;
 import dev.encore.show.live.ShowRules;
 import dev.encore.show.live.Tier;
 import java.time.Duration;
+import java.net.URI;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** A scripted show at fixed times, for golden messages: the server messages of the protocol docs come from it. */
 final class Scenario {
@@ -22,14 +28,28 @@ final class Scenario {
         return T0.plusSeconds(seconds);
     }
 
-    /** Rooftop: two planned songs, the set started, Anna asked for Wonderwall and Ben upvoted it, a poll with two votes. */
+    /** The rooftop's drops: the intro cues the vinyl (50, for 10 minutes); the VIP bundle comes 15 minutes in. */
+    static DropPlan drops() {
+        Map<String, Drop> drops = new LinkedHashMap<>();
+        drops.put("vinyl", new Drop("vinyl", "Signed vinyl, tonight only", URI.create("https://shop.example.org/vinyl"), 50,
+                Duration.ofMinutes(10), null));
+        drops.put("vip", new Drop("vip", "VIP bundle", URI.create("https://shop.example.org/vip"), null, null,
+                Duration.ofMinutes(15)));
+        return DropPlan.of(List.of(new PlannedSong("Intro", List.of("vinyl")), new PlannedSong("Blackbird")), drops);
+    }
+
+    /**
+     * Rooftop: two planned songs, the set started (the vinyl drop opened with the intro; the shop sold 2), Anna asked for
+     * Wonderwall and Ben upvoted it, a poll with two votes.
+     */
     static LiveShow rooftop() {
-        LiveShow show = LiveShow.open("rooftop", List.of("Intro", "Blackbird"), ShowRules.defaults(), T0,
+        LiveShow show = LiveShow.open("rooftop", List.of("Intro", "Blackbird"), drops(), ShowRules.defaults(), T0,
                 ShowEventListener.NONE);
         show.performerOnline(true, at(1));
         show.listenerConnected(ANNA, Tier.GENERAL, at(2));
         show.listenerConnected(BEN, Tier.VIP, at(3));
         show.startSet(at(10));
+        show.dropSold("vinyl", 2, "order-1001", at(15));
         show.submitRequest(ANNA, "Wonderwall", at(20));
         show.submitRequest(BEN, "Wonderwall", at(21));
         show.submitRequest(BEN, "Hallelujah", at(22));

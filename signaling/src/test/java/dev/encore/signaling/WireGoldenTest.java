@@ -26,7 +26,8 @@ class WireGoldenTest {
     private static final Map<String, Class<? extends ServerMessage>> SERVER_TYPES = Map.of(
             "welcome", ServerMessage.Welcome.class, "state", ServerMessage.State.class, "queue", ServerMessage.Queue.class,
             "poll", ServerMessage.PollUpdate.class, "room", ServerMessage.RoomUpdate.class,
-            "nowPlaying", ServerMessage.NowPlaying.class, "ack", ServerMessage.Ack.class, "error", ServerMessage.Error.class);
+            "nowPlaying", ServerMessage.NowPlaying.class, "drops", ServerMessage.Drops.class, "ack", ServerMessage.Ack.class,
+            "error", ServerMessage.Error.class);
 
     private static Path golden() {
         try {
@@ -92,6 +93,7 @@ class WireGoldenTest {
         produced.put("poll", ServerMessage.PollUpdate.of(show.publicSnapshot()));
         produced.put("room", ServerMessage.RoomUpdate.of(show.publicSnapshot()));
         produced.put("nowPlaying", ServerMessage.NowPlaying.of(show.publicSnapshot()));
+        produced.put("drops", ServerMessage.Drops.of(show.publicSnapshot()));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("requestId", 1);
         result.put("votes", 1);

@@ -376,8 +376,16 @@
   const mine = new Map();          // requests this listener asked for: id → title
   const knownState = new Map();    // request id → state from the last full state (open, accepted, played, dismissed)
   const pollVotes = new Map();     // poll id → the option this listener chose
-  let view = { phase: 'not_started', nowPlaying: null, setList: [], queue: [], poll: null, lastPoll: null, room: null };
+  let view = { phase: 'not_started', nowPlaying: null, setList: [], queue: [], poll: null, lastPoll: null, room: null,
+    drops: [] };
   let lastReactionAt = 0;
+  // Drops (purchase offers): one card per drop, kept across updates so its countdown ticks and its fade can run.
+  const DROP_LINK = /^\/go\/[a-z0-9-]{1,40}\/[a-z0-9-]{1,40}$/; // the server's redirect, never anything else
+  const DROP_SHOW_CLOSED_MS = 6000; // a closed card says "sold out"/"closed" this long, then fades
+  const DROP_FADE_MS = 1000;
+  const dropCards = new Map(); // drop id → { node, parts, closedSeenAt, removeTimer }
+  let serverSkewMs = 0; // server clock minus this device's, from the latest asOf
+  let dropTimer = null;
 
   function readStored(key) {
     try { return localStorage.getItem(key); } catch (e) { return null; }
@@ -484,6 +492,11 @@
         view.room = m.room || null;
         renderRoom();
         break;
+      case 'drops':
+        noteServerTime(m.asOf);
+        view.drops = m.drops || [];
+        renderDrops();
+        break;
       case 'ack':
         onAck(m);
         break;
@@ -496,8 +509,9 @@
   }
 
   function applyState(m) {
+    noteServerTime(m.asOf);
     view = { phase: m.phase, nowPlaying: m.nowPlaying || null, setList: m.setList || [], queue: m.queue || [],
-      poll: m.poll || null, lastPoll: m.lastPoll || null, room: m.room || null };
+      poll: m.poll || null, lastPoll: m.lastPoll || null, room: m.room || null, drops: m.drops || [] };
     for (const q of view.queue) {
       if (q.votedByMe) { myVotes.add(q.requestId); }
       if (q.mine) { mine.set(q.requestId, q.title); }
@@ -600,6 +614,7 @@
     renderMine();
     renderPoll();
     renderRoom();
+    renderDrops();
   }
 
   function renderNow() {
@@ -757,6 +772,107 @@
     }
   }
 
+  function noteServerTime(iso) {
+    const at = Date.parse(iso);
+    if (!isNaN(at)) { serverSkewMs = at - Date.now(); }
+  }
+
+  function serverNow() {
+    return Date.now() + serverSkewMs;
+  }
+
+  function countdown(ms) {
+    const s = Math.max(0, Math.ceil(ms / 1000));
+    const h = Math.floor(s / 3600);
+    const m = Math.floor((s % 3600) / 60);
+    const sec = String(s % 60).padStart(2, '0');
+    return h > 0 ? h + ':' + String(m).padStart(2, '0') + ':' + sec : m + ':' + sec;
+  }
+
+  function dropCard(d) {
+    const node = el('article', 'drop-card');
+    node.dataset.dropId = d.id;
+    const text = el('p', 'drop-text');
+    const meta = el('p', 'drop-meta');
+    const timer = el('span', 'drop-timer');
+    const left = el('span', 'drop-left');
+    meta.append(timer, left);
+    const buy = el('a', 'drop-buy', 'Buy');
+    buy.target = '_blank';
+    buy.rel = 'noopener';
+    const status = el('p', 'drop-status');
+    node.append(text, meta, buy, status);
+    return { node, parts: { text, timer, left, buy, status }, closedSeenAt: 0, removeTimer: null };
+  }
+
+  // Open drops get a card; a drop that closes while this page watches says so for a few seconds, then fades away.
+  // Drops that had closed before the page got them are not shown.
+  function renderDrops() {
+    const drops = view.drops || [];
+    const now = Date.now();
+    const ids = new Set();
+    for (const d of drops) {
+      ids.add(d.id);
+      let card = dropCards.get(d.id);
+      const open = d.state === 'open';
+      if (!card) {
+        if (!open) { continue; }
+        card = dropCard(d);
+        dropCards.set(d.id, card);
+        $('drops').append(card.node);
+      }
+      const p = card.parts;
+      p.text.textContent = d.text;
+      card.node.dataset.state = open ? 'open' : 'closed';
+      if (DROP_LINK.test(d.link || '')) {
+        p.buy.href = d.link + '?src=page';
+        p.buy.hidden = !open;
+      } else {
+        p.buy.hidden = true;
+      }
+      const counted = typeof d.remaining === 'number';
+      p.left.textContent = counted && open ? d.remaining + ' left' : '';
+      if (open) {
+        const closesAt = d.closesAt ? Date.parse(d.closesAt) : NaN;
+        p.timer.textContent = isNaN(closesAt) ? '' : 'Closes in ' + countdown(closesAt - serverNow());
+        p.status.textContent = '';
+      } else {
+        p.timer.textContent = '';
+        p.status.textContent = d.closeReason === 'sold_out' ? 'Sold out' : 'Closed';
+        if (!card.closedSeenAt) {
+          card.closedSeenAt = now;
+          card.removeTimer = setTimeout(() => fadeDrop(d.id), DROP_SHOW_CLOSED_MS);
+        }
+      }
+    }
+    for (const [id, card] of dropCards) { // a new run: drops the server no longer lists go at once
+      if (!ids.has(id)) {
+        clearTimeout(card.removeTimer);
+        card.node.remove();
+        dropCards.delete(id);
+      }
+    }
+    $('drops').hidden = dropCards.size === 0;
+    const ticking = [...dropCards.values()].some((c) => c.node.dataset.state === 'open');
+    if (ticking && !dropTimer) {
+      dropTimer = setInterval(renderDrops, 1000);
+    } else if (!ticking && dropTimer) {
+      clearInterval(dropTimer);
+      dropTimer = null;
+    }
+  }
+
+  function fadeDrop(id) {
+    const card = dropCards.get(id);
+    if (!card) { return; }
+    card.node.classList.add('gone');
+    card.removeTimer = setTimeout(() => {
+      card.node.remove();
+      if (dropCards.get(id) === card) { dropCards.delete(id); }
+      $('drops').hidden = dropCards.size === 0;
+    }, DROP_FADE_MS);
+  }
+
   function clock(iso) {
     const at = new Date(iso);
     return isNaN(at) ? '' : at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
@@ -805,7 +921,8 @@
 
   // For tests and the curious: the channel's state and this listener's id.
   window.encoreChannel = () => ({ state: channelState, listenerId, phase: view.phase,
-    queue: (view.queue || []).length, pollId: view.poll ? view.poll.pollId : null });
+    queue: (view.queue || []).length, pollId: view.poll ? view.poll.pollId : null,
+    drops: (view.drops || []).filter((d) => d.state === 'open').map((d) => d.id) });
 
   window.addEventListener('online', () => {
     if (channelState === 'reconnecting') { channelAttempt = 0; openChannel(); }

@@ -573,7 +573,8 @@
   let commandSeq = 0;
   let endSetTimer = null;
   const commands = new Map(); // command id → the panel whose message line tells how it went
-  let view = { phase: 'not_started', nowPlaying: null, setList: [], queue: [], poll: null, lastPoll: null, room: null };
+  let view = { phase: 'not_started', nowPlaying: null, setList: [], queue: [], poll: null, lastPoll: null, room: null,
+    drops: [] };
 
   function wsUrl() {
     return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + show.ws;
@@ -664,7 +665,8 @@
         break;
       case 'state':
         view = { phase: m.phase, nowPlaying: m.nowPlaying || null, setList: m.setList || [], queue: m.queue || [],
-          poll: m.poll || null, lastPoll: m.lastPoll || null, room: m.room || null };
+          queueSize: m.queueSize, poll: m.poll || null, lastPoll: m.lastPoll || null, room: m.room || null,
+          drops: m.drops || [] };
         renderShow();
         break;
       case 'nowPlaying':
@@ -675,6 +677,7 @@
         break;
       case 'queue':
         view.queue = m.queue || [];
+        view.queueSize = m.queueSize;
         renderQueue();
         break;
       case 'poll':
@@ -685,6 +688,10 @@
       case 'room':
         view.room = m.room || null;
         renderRoom();
+        break;
+      case 'drops':
+        view.drops = m.drops || [];
+        renderDrops();
         break;
       case 'ack': {
         const panel = commands.get(m.id);
@@ -728,6 +735,30 @@
     renderQueue();
     renderPoll();
     renderRoom();
+    renderDrops();
+  }
+
+  // Drops that opened this run, newest first: open ones with their closing time and what is left, closed ones with why.
+  function renderDrops() {
+    const drops = (view.drops || []).slice().reverse();
+    const open = drops.filter((d) => d.state === 'open').length;
+    $('drops-panel').hidden = drops.length === 0;
+    $('drops-count').textContent = open + ' open';
+    $('drops').replaceChildren(...drops.map((d) => {
+      const li = el('li', 'drop ' + (d.state === 'open' ? 'open' : 'closed'));
+      li.dataset.dropId = d.id;
+      const counted = typeof d.remaining === 'number';
+      let state;
+      if (d.state === 'open') {
+        state = 'Open' + (d.closesAt ? ' · closes ' + new Date(d.closesAt).toLocaleTimeString() : ' · until the set ends');
+      } else {
+        state = d.closeReason === 'sold_out' ? 'Sold out' : d.closeReason === 'set_ended' ? 'Closed at the end of the set'
+          : 'Closed: its time is up';
+      }
+      const left = counted ? d.remaining + ' of ' + d.quantity + ' left' : 'no counter';
+      li.append(el('span', 'drop-text', d.text), el('span', 'drop-state', state), el('span', 'drop-left', left));
+      return li;
+    }));
   }
 
   function renderControls() {
@@ -789,7 +820,7 @@
 
   function renderQueue() {
     const queue = view.queue || [];
-    $('queue-count').textContent = String(queue.length);
+    $('queue-count').textContent = String(view.queueSize != null ? view.queueSize : queue.length);
     const items = queue.map((q) => {
       const li = el('li', 'request');
       li.dataset.requestId = String(q.requestId);

@@ -21,6 +21,16 @@ public interface SignalingTransport {
     /** Ends the session at {@code location}; completes with a status (200 or 204 when it existed, 404 when not). */
     CompletableFuture<Integer> delete(URI location);
 
+    /**
+     * Whether the session is the controlling ICE agent (RFC 8445 §6.1.1): true (the default) when it offered, as over WHEP
+     * and WHIP. False when this transport turns the exchange around, so that the server offered and the session answers a
+     * full ICE agent (e.g. Janus's streaming plugin): the session then checks as the controlled agent and does not
+     * nominate, and the server nominates.
+     */
+    default boolean iceControlling() {
+        return true;
+    }
+
     /** WHEP over the runtime's HTTP client: {@code POST {base}/whep/{show}}, optionally with a bearer token. */
     static SignalingTransport whep(ClientRuntime runtime, URI base, String showId, String token) {
         return http(runtime, WhepClient.endpoint(base, showId), token);

@@ -40,6 +40,9 @@ public final class WebRtcListener extends WebRtcSession<WebRtcListener> {
     private final CompletableFuture<WebRtcListener> firstPacket = new CompletableFuture<>();
     private final PcmRing pcm;
     private volatile long firstPacketNanos = -1;
+    // Written on the loop per packet, read by the load tool's sampler once a second without a hop onto the loop.
+    private volatile long liveUnique;
+    private volatile long liveExpected;
 
     // Owned by the loop.
     private final ReceptionStats reception = new ReceptionStats(48_000);
@@ -101,6 +104,16 @@ public final class WebRtcListener extends WebRtcSession<WebRtcListener> {
 
     public PhaseTimings timings() {
         return new PhaseTimings(startNanos, answeredNanos, iceNanos, dtlsNanos, firstPacketNanos);
+    }
+
+    /** Authenticated packets received once so far; readable from any thread without a hop (a racy but cheap read). */
+    public long receivedSoFar() {
+        return liveUnique;
+    }
+
+    /** The sequence span seen so far (RFC 3550 A.3 expected); readable from any thread without a hop. */
+    public long expectedSoFar() {
+        return liveExpected;
     }
 
     /** A snapshot of the statistics (taken on the owning loop). */
@@ -169,6 +182,8 @@ public final class WebRtcListener extends WebRtcSession<WebRtcListener> {
             return;
         }
         remoteSsrc = packetSsrc;
+        liveUnique = reception.unique();
+        liveExpected = reception.expected();
         if (firstPacketNanos < 0) {
             firstPacketNanos = now;
             firstPacket.complete(this);

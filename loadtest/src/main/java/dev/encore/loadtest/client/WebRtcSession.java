@@ -10,6 +10,7 @@ import dev.encore.protocol.sdp.SdpException;
 import dev.encore.protocol.sdp.WebRtcSdp;
 import dev.encore.protocol.srtp.SrtpKeys;
 import dev.encore.protocol.srtp.SrtpSession;
+import dev.encore.protocol.stun.BindingRequest;
 import dev.encore.protocol.stun.IceCredentials;
 import dev.encore.protocol.stun.StunCodec;
 import dev.encore.protocol.stun.StunException;
@@ -71,6 +72,9 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
     static final long MAX_RTO_NANOS = TimeUnit.MILLISECONDS.toNanos(1600);
     static final int MAX_DATAGRAM = 2048;
     private static final int STUN_HEADER = 20;
+    /** STUN message types (RFC 8489 §5, §18.2): a Binding request and a Binding indication. */
+    private static final int BINDING_REQUEST = 0x0001;
+    private static final int BINDING_INDICATION = 0x0011;
     private static final int CONSENT_SLOTS = 8;
 
     final ClientRuntime runtime;
@@ -81,6 +85,7 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
     private final Duration dtlsTimeout;
     private final Duration consentInterval;
     private final Duration consentTimeout;
+    private final boolean controlling;
     private final AtomicBoolean started = new AtomicBoolean();
     private final CompletableFuture<S> connected = new CompletableFuture<>();
 
@@ -94,9 +99,10 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
     private volatile Channel channel;
     volatile InetSocketAddress remote;
 
-    // Owned by the loop.
-    final byte[] rx = new byte[MAX_DATAGRAM];
-    final byte[] tx = new byte[1500];
+    // Owned by the loop. rx and tx are the loop's scratch buffers, shared with the other sessions on it: only used while
+    // one datagram is handled or one packet is built.
+    final byte[] rx;
+    final byte[] tx;
     private final long[] drops = new long[DropReason.values().length];
     private IceCredentials localIce;
     AudioAnswer answer;
@@ -123,7 +129,11 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
         this.dtlsTimeout = requireNonNull(dtlsTimeout, "dtlsTimeout");
         this.consentInterval = requireNonNull(consentInterval, "consentInterval");
         this.consentTimeout = requireNonNull(consentTimeout, "consentTimeout");
+        this.controlling = signaling.iceControlling();
         this.loop = runtime.group().next();
+        ClientRuntime.LoopScratch scratch = runtime.scratch(loop);
+        this.rx = scratch.receive();
+        this.tx = scratch.send();
         this.id = IDS.incrementAndGet();
     }
 
@@ -248,8 +258,10 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
             fail(FailureReason.BIND, "no local address for " + target + ": " + e.getMessage(), e);
             return;
         }
+        // A connected socket: the kernel drops datagrams from anyone but the server, and each read is a plain recv into the
+        // buffer (no source address parsed and allocated per packet, as an unconnected socket's recvmsg needs).
         new Bootstrap().group(loop).channel(runtime.channelClass()).handler(new Inbound())
-                .bind(bindAddress).addListener((ChannelFuture f) -> onBound(f, bindAddress));
+                .connect(target, bindAddress).addListener((ChannelFuture f) -> onBound(f, bindAddress));
     }
 
     /** Loopback for a loopback target (tests, same-machine runs), else the wildcard of the target's family. */
@@ -287,7 +299,7 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
         }
         long now = runtime.nanoTime();
         switch (pacing.poll(now)) {
-            case SEND -> sendCheck(checkTxId, true);
+            case SEND -> sendCheck(checkTxId, controlling);
             case GIVE_UP -> {
                 fail(FailureReason.ICE_TIMEOUT, "no success response to " + pacing.transmissions() + " connectivity checks to "
                         + remote + " in " + iceTimeout.toMillis() + " ms", null);
@@ -300,7 +312,8 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
     }
 
     private void sendCheck(byte[] transactionId, boolean nominate) {
-        byte[] request = StunCodec.encodeRequest(transactionId, localIce, answer.remoteIce(), PRIORITY, tieBreaker, nominate);
+        byte[] request = StunCodec.encodeRequest(transactionId, localIce, answer.remoteIce(), PRIORITY, tieBreaker, controlling,
+                nominate);
         send(request, request.length);
     }
 
@@ -308,6 +321,14 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
         if (len < STUN_HEADER || !StunCodec.isStun(rx, 0, len)) {
             drop(DropReason.STUN);
             return;
+        }
+        int type = ((rx[0] & 0xFF) << 8) | (rx[1] & 0xFF);
+        if (type == BINDING_REQUEST) {
+            answerCheck(len);
+            return;
+        }
+        if (type == BINDING_INDICATION) {
+            return; // a full ICE agent's keepalive (RFC 8445 §11): nothing to answer
         }
         byte[] txId = Arrays.copyOfRange(rx, 8, STUN_HEADER);
         if (Arrays.equals(txId, checkTxId)) {
@@ -330,6 +351,25 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
             }
         }
         drop(DropReason.STUN);
+    }
+
+    /**
+     * A full ICE agent's connectivity check (RFC 8445 §7.3): an ICE-lite server never sends one, a full agent (Janus) checks
+     * the pair from its side too and nominates with it when controlling. Answered with a success response carrying the
+     * source as XOR-MAPPED-ADDRESS, keyed by our password (RFC 8445 §7.3.1.4), when USERNAME and MESSAGE-INTEGRITY are ours.
+     */
+    private void answerCheck(int len) {
+        if (localIce == null || remote == null) {
+            drop(DropReason.STUN);
+            return;
+        }
+        try {
+            BindingRequest request = StunCodec.decodeRequest(rx, 0, len, localIce);
+            byte[] response = StunCodec.encodeSuccess(request, remote, localIce);
+            send(response, response.length);
+        } catch (StunException | RuntimeException e) {
+            drop(DropReason.STUN);
+        }
     }
 
     private boolean verify(int len, byte[] txId) {
@@ -389,7 +429,7 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
         Channel ch = channel;
         InetSocketAddress to = remote;
         if (ch != null && to != null && ch.isActive()) {
-            ch.writeAndFlush(new DatagramPacket(Unpooled.copiedBuffer(datagram), to), ch.voidPromise());
+            ch.writeAndFlush(Unpooled.copiedBuffer(datagram), ch.voidPromise());
         }
     }
 
@@ -590,7 +630,7 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
         }
         ByteBuf buf = ch.alloc().buffer(len);
         buf.writeBytes(data, 0, len);
-        ch.writeAndFlush(new DatagramPacket(buf, remote), ch.voidPromise());
+        ch.writeAndFlush(buf, ch.voidPromise());
     }
 
     final void drop(DropReason reason) {
@@ -611,6 +651,9 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
     static boolean sameEndpoint(InetSocketAddress a, InetSocketAddress b) {
         if (a == null || b == null || a.getPort() != b.getPort()) {
             return false;
+        }
+        if (a.equals(b)) {
+            return true; // the usual case, per packet: no address bytes copied
         }
         InetAddress x = a.getAddress();
         InetAddress y = b.getAddress();

@@ -29,7 +29,10 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,6 +51,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class PollStorm {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String QUEUE_PREFIX = "{\"type\":\"queue\",";
 
     /**
      * What to run.
@@ -61,10 +65,25 @@ public final class PollStorm {
      * @param sourceAddresses listeners spread over 127.0.0.2 .. 127.0.0.(1 + this); 0: no explicit bind
      * @param eventLoops event loop threads
      * @param timeoutMillis how long to wait for each phase beyond its nominal length
+     * @param requestRate song requests per second after the votes (each from a different listener); 0: no request phase
+     * @param requestMillis how long the request phase lasts
+     * @param titles how many different songs the requests ask for (popular ones more often, so many merge as upvotes)
      */
     public record Config(URI uri, String performerKey, int clients, long rampMillis, long voteMillis, int options,
-                         int sourceAddresses, int eventLoops, long timeoutMillis) {
+                         int sourceAddresses, int eventLoops, long timeoutMillis, int requestRate, long requestMillis,
+                         int titles) {
+        /** Without a request phase. */
+        public Config(URI uri, String performerKey, int clients, long rampMillis, long voteMillis, int options,
+                      int sourceAddresses, int eventLoops, long timeoutMillis) {
+            this(uri, performerKey, clients, rampMillis, voteMillis, options, sourceAddresses, eventLoops, timeoutMillis, 0, 0,
+                    1);
+        }
+
         public Config {
+            if (requestRate < 0 || requestMillis < 0 || titles < 1) {
+                throw new IllegalArgumentException("bad request phase (expected: requestRate >= 0, requestMillis >= 0,"
+                        + " titles >= 1)");
+            }
             requireNonNull(uri, "uri");
             requireNonNull(performerKey, "performerKey");
             if (clients < 1 || options < 2 || options > 6 || sourceAddresses < 0 || sourceAddresses > 250) {
@@ -75,14 +94,15 @@ public final class PollStorm {
         @Override
         public String toString() {
             return "Config[uri=" + uri + ", clients=" + clients + ", rampMillis=" + rampMillis + ", voteMillis=" + voteMillis
-                    + ", options=" + options + ", sourceAddresses=" + sourceAddresses + "]";
+                    + ", options=" + options + ", sourceAddresses=" + sourceAddresses + ", requestRate=" + requestRate
+                    + ", requestMillis=" + requestMillis + ", titles=" + titles + "]";
         }
     }
 
     /** Results, latencies in microseconds. */
     public record Result(int clients, int joined, int failedJoins, int votesSent, int acked, int voteErrors, int finalSeen,
                          long finalTotalExpected, Histogram join, Histogram ack, Histogram tallySeen, Histogram finalPerClient,
-                         long allFinalMicros, List<String> errors) {
+                         long allFinalMicros, List<String> errors, Requests requests) {
         /** Prints the table. */
         public void print(PrintStream out) {
             out.printf(Locale.ROOT, "clients %d, joined %d (failed %d), votes sent %d, acked %d, vote errors %d%n",
@@ -94,6 +114,9 @@ public final class PollStorm {
             row(out, "last vote -> final tally (per client)", finalPerClient);
             out.printf(Locale.ROOT, "final tally (total %d) seen by %d/%d clients; last vote -> ALL seen: %s%n",
                     finalTotalExpected, finalSeen, joined, allFinalMicros < 0 ? "never (timeout)" : ms(allFinalMicros) + " ms");
+            if (requests != null) {
+                requests.print(out);
+            }
             errors.stream().limit(10).forEach(e -> out.println("error: " + e));
         }
 
@@ -104,6 +127,36 @@ public final class PollStorm {
 
         private static String ms(long micros) {
             return String.format(Locale.ROOT, "%.1f", micros / 1000.0);
+        }
+    }
+
+    /**
+     * The request phase: submissions acked or refused; request to {@code ack}; request to the first {@code queue} broadcast
+     * after its ack; and whether every listener ended with the same queue as the performer, each shown song with exactly
+     * as many votes as acknowledged submissions for it.
+     *
+     * @param sent requests sent
+     * @param acked acknowledged (new requests and merged upvotes)
+     * @param merged acknowledged as an upvote of an earlier request for the same song
+     * @param refused answered with an error, by code
+     * @param ack request to ack
+     * @param queueSeen request to the first queue broadcast after its ack
+     * @param clientsWithFinalQueue listeners whose last queue equals the performer's
+     * @param clientsChecked listeners that should have it
+     * @param shown songs in the final queue broadcast
+     * @param queueSize the final queue's size (open requests)
+     * @param votesMismatched shown songs whose votes differ from the acks counted for them
+     */
+    public record Requests(int sent, int acked, int merged, Map<String, Integer> refused, Histogram ack,
+                           Histogram queueSeen, int clientsWithFinalQueue, int clientsChecked, int shown, int queueSize,
+                           int votesMismatched) {
+        void print(PrintStream out) {
+            out.printf(Locale.ROOT, "requests sent %d, acked %d (merged %d), refused %s%n", sent, acked, merged, refused);
+            Result.row(out, "request -> ack", ack);
+            Result.row(out, "request -> first queue after ack", queueSeen);
+            out.printf(Locale.ROOT, "final queue (%d open, %d shown) identical to the performer's at %d/%d listeners;"
+                    + " shown songs with votes != acked submissions: %d%n", queueSize, shown, clientsWithFinalQueue,
+                    clientsChecked, votesMismatched);
         }
     }
 
@@ -128,7 +181,17 @@ public final class PollStorm {
         ackAt = new AtomicLongArray(n);
         firstPollAfterVote = new AtomicLongArray(n);
         finalAt = new AtomicLongArray(n);
+        requestSent = new AtomicLongArray(n);
+        requestAck = new AtomicLongArray(n);
+        requestQueueSeen = new AtomicLongArray(n);
     }
+
+    private final AtomicLongArray requestSent;
+    private final AtomicLongArray requestAck;
+    private final AtomicLongArray requestQueueSeen;
+    private final ConcurrentHashMap<String, Integer> requestRefused = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Integer> ackedPerTitle = new ConcurrentHashMap<>();
+    private final AtomicInteger requestsMerged = new AtomicInteger();
 
     /** Runs the storm; blocks until done or timed out. */
     public Result run() throws InterruptedException {
@@ -236,6 +299,8 @@ public final class PollStorm {
                 Thread.sleep(50);
             }
 
+            Requests requests = config.requestRate() > 0 ? requestPhase(clients, listeners, performer) : null;
+
             Histogram join = histogram();
             Histogram ackH = histogram();
             Histogram tally = histogram();
@@ -251,13 +316,90 @@ public final class PollStorm {
             long allFinalMicros = seen >= ready && ready > 0 ? Math.max(0, (allFinal - lastVote) / 1000) : -1;
             synchronized (errors) {
                 return new Result(n, ready, failedJoins.get(), votesSent, ackCount, voteErrors.get(), seen, finalTotal, join, ackH,
-                        tally, fin, allFinalMicros, List.copyOf(errors));
+                        tally, fin, allFinalMicros, List.copyOf(errors), requests);
             }
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("performer step failed: " + e, e);
         } finally {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** The song title asked for by the k-th request: popular songs (low numbers) far more often (a Zipf-like draw). */
+    static String title(int k, int titles) {
+        // Deterministic: a multiplicative hash in [0,1), squared, picks low numbers more often.
+        double u = ((k * 0x9E3779B9L) & 0xFFFFFFFFL) / (double) (1L << 32);
+        return "Request song " + (1 + (int) (u * u * titles));
+    }
+
+    private Requests requestPhase(Client[] clients, Channel[] listeners, Client performer) throws InterruptedException {
+        int n = clients.length;
+        int total = (int) Math.min(n, config.requestRate() * config.requestMillis() / 1000);
+        CountDownLatch answered = new CountDownLatch(total);
+        long start = System.nanoTime();
+        int sent = 0;
+        for (int i = 0; i < n && sent < total; i++) {
+            if (stateAt.get(i) == 0) {
+                continue;
+            }
+            int index = i;
+            Client c = clients[i];
+            c.requestLatch = answered;
+            String title = title(sent, config.titles());
+            c.requestTitle = title;
+            long at = start + TimeUnit.MILLISECONDS.toNanos(sent * 1000L / config.requestRate());
+            sent++;
+            listeners[i].eventLoop().schedule(() -> {
+                requestSent.set(index, System.nanoTime());
+                c.send(JSON.createObjectNode().put("type", "request").put("v", 1).put("id", "r").put("title", title));
+            }, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+        for (int i = sent; i < total; i++) {
+            answered.countDown();
+        }
+        answered.await(config.requestMillis() + config.timeoutMillis(), TimeUnit.MILLISECONDS);
+        // Let the last coalesced broadcasts arrive: a few ticks with nothing new.
+        Thread.sleep(1500);
+        int acked = 0;
+        Histogram ack = histogram();
+        Histogram seen = histogram();
+        for (int i = 0; i < n; i++) {
+            if (requestAck.get(i) != 0) {
+                acked++;
+            }
+            record(ack, requestSent.get(i), requestAck.get(i));
+            record(seen, requestSent.get(i), requestQueueSeen.get(i));
+        }
+        String reference = performer.lastQueue;
+        int same = 0;
+        int checked = 0;
+        for (int i = 0; i < n; i++) {
+            if (stateAt.get(i) != 0 && listeners[i] != null && listeners[i].isActive()) {
+                checked++;
+                if (reference != null && reference.equals(clients[i].lastQueue)) {
+                    same++;
+                }
+            }
+        }
+        int shown = 0;
+        int size = -1;
+        int mismatched = 0;
+        if (reference != null) {
+            try {
+                JsonNode q = JSON.readTree("{" + reference.substring(1));
+                size = q.path("queueSize").asInt(q.path("queue").size());
+                for (JsonNode entry : q.path("queue")) {
+                    shown++;
+                    if (entry.path("votes").asInt() != ackedPerTitle.getOrDefault(entry.path("title").asText(), 0)) {
+                        mismatched++;
+                    }
+                }
+            } catch (java.io.IOException e) {
+                error("final queue unreadable: " + e);
+            }
+        }
+        return new Requests(sent, acked, requestsMerged.get(), new TreeMap<>(requestRefused), ack, seen, same, checked,
+                shown, size, mismatched);
     }
 
     private static Histogram histogram() {
@@ -313,6 +455,10 @@ public final class PollStorm {
         volatile CompletableFuture<Channel> handshake;
         volatile CountDownLatch ackLatch;
         volatile long lastTotal = -1;
+        volatile CountDownLatch requestLatch;
+        volatile String requestTitle;
+        /** The last queue broadcast's queue (and size), as text: compared across listeners at the end. */
+        volatile String lastQueue;
         private volatile CompletableFuture<JsonNode> pending;
         private boolean welcomed;
         private Channel channel;
@@ -373,7 +519,12 @@ public final class PollStorm {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) throws Exception {
             long now = System.nanoTime();
-            JsonNode m = JSON.readTree(frame.text());
+            String text = frame.text();
+            if (text.startsWith(QUEUE_PREFIX)) { // the biggest broadcast: kept as text, parsed once at the end
+                onQueue(text, now);
+                return;
+            }
+            JsonNode m = JSON.readTree(text);
             switch (m.path("type").asText()) {
                 case "welcome" -> welcomed = true;
                 case "state" -> {
@@ -408,7 +559,31 @@ public final class PollStorm {
             }
         }
 
+        private void onQueue(String text, long now) {
+            // Without "asOf": two clients that saw the same queue in different broadcasts still agree.
+            lastQueue = text.substring(text.indexOf(",\"queue\":"));
+            if (index >= 0 && requestAck.get(index) != 0 && requestQueueSeen.get(index) == 0) {
+                requestQueueSeen.set(index, now);
+            }
+        }
+
         private void onAnswer(JsonNode m, long now) {
+            if (index >= 0 && "r".equals(m.path("id").asText())) {
+                if ("ack".equals(m.path("type").asText())) {
+                    if (m.path("result").path("votes").asInt() > 1) {
+                        requestsMerged.incrementAndGet();
+                    }
+                    ackedPerTitle.merge(requestTitle, 1, Integer::sum);
+                    requestAck.set(index, now);
+                } else {
+                    requestRefused.merge(m.path("code").asText(), 1, Integer::sum);
+                }
+                CountDownLatch l = requestLatch;
+                if (l != null) {
+                    l.countDown();
+                }
+                return;
+            }
             if (index < 0) {
                 CompletableFuture<JsonNode> p = pending;
                 if (p != null) {
@@ -440,7 +615,8 @@ public final class PollStorm {
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
             System.err.println("usage: PollStorm ws://HOST:PORT/ws/SHOW [clients=5000] [rampSeconds=10] [voteSeconds=5] [options=3]"
-                    + " [sourceAddresses=100]   (performer key in $ENCORE_PERFORMER_KEY)");
+                    + " [sourceAddresses=100] [requestsPerSecond=0] [requestSeconds=10] [titles=300]"
+                    + "   (performer key in $ENCORE_PERFORMER_KEY)");
             System.exit(2);
         }
         String key = System.getenv("ENCORE_PERFORMER_KEY");
@@ -453,8 +629,11 @@ public final class PollStorm {
         long vote = args.length > 3 ? Long.parseLong(args[3]) * 1000 : 5_000;
         int options = args.length > 4 ? Integer.parseInt(args[4]) : 3;
         int sources = args.length > 5 ? Integer.parseInt(args[5]) : 100;
+        int requestRate = args.length > 6 ? Integer.parseInt(args[6]) : 0;
+        long requestSeconds = args.length > 7 ? Long.parseLong(args[7]) : 10;
+        int titles = args.length > 8 ? Integer.parseInt(args[8]) : 300;
         Config config = new Config(URI.create(args[0]), key, clients, ramp, vote, options, sources,
-                Math.max(2, Runtime.getRuntime().availableProcessors()), 30_000);
+                Math.max(2, Runtime.getRuntime().availableProcessors()), 30_000, requestRate, requestSeconds * 1000, titles);
         System.out.println(config);
         new PollStorm(config).run().print(System.out);
         System.exit(0);

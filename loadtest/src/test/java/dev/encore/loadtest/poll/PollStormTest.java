@@ -86,6 +86,26 @@ class PollStormTest {
     }
 
     @Test
+    void requestsMergeAndEveryListenerEndsWithThePerformersQueue() throws Exception {
+        // 40 requests in 1 s over 6 songs: most merge as upvotes; every vote must show in the queue everybody ends with.
+        PollStorm.Result r = new PollStorm(new PollStorm.Config(uri(), KEY, 50, 500, 500, 2, 5, 2, 10_000, 40, 1000, 6)).run();
+        PollStorm.Requests q = r.requests();
+
+        long distinct = java.util.stream.IntStream.range(0, 40).mapToObj(k -> PollStorm.title(k, 6)).distinct().count();
+        assertThat(q.sent()).isEqualTo(40);
+        assertThat(q.acked()).isEqualTo(40);
+        assertThat(q.refused()).isEmpty();
+        assertThat(q.merged()).isEqualTo(40 - (int) distinct);
+        assertThat(q.queueSize()).isEqualTo((int) distinct);
+        assertThat(q.shown()).isEqualTo((int) distinct);
+        assertThat(q.votesMismatched()).isZero();
+        assertThat(q.clientsChecked()).isEqualTo(50);
+        assertThat(q.clientsWithFinalQueue()).isEqualTo(50);
+        assertThat(q.ack().getTotalCount()).isEqualTo(40);
+        assertThat(q.queueSeen().getTotalCount()).isEqualTo(40);
+    }
+
+    @Test
     void aWrongPerformerKeyIsReportedWithoutTheKey() {
         PollStorm storm = new PollStorm(new PollStorm.Config(uri(), "not-the-key", 2, 100, 100, 2, 0, 1, 3_000));
 

@@ -211,6 +211,20 @@ public final class StunCodec {
      */
     public static byte[] encodeRequest(byte[] transactionId, IceCredentials local, IceCredentials remote, long priority,
             long tieBreaker, boolean nominate) {
+        return encodeRequest(transactionId, local, remote, priority, tieBreaker, true, nominate);
+    }
+
+    /**
+     * A Binding request as {@link #encodeRequest(byte[], IceCredentials, IceCredentials, long, long, boolean)} writes it, but
+     * from an agent in either role (RFC 8445 §7.1.3): ICE-CONTROLLING when {@code controlling}, else ICE-CONTROLLED (both
+     * carry {@code tieBreaker}). A controlled agent never nominates (RFC 8445 §8.1.1), so {@code nominate} needs
+     * {@code controlling}.
+     */
+    public static byte[] encodeRequest(byte[] transactionId, IceCredentials local, IceCredentials remote, long priority,
+            long tieBreaker, boolean controlling, boolean nominate) {
+        if (nominate && !controlling) {
+            throw new IllegalArgumentException("nominate: true while controlled (expected: only the controlling agent nominates)");
+        }
         requireNonNull(local, "local");
         requireNonNull(remote, "remote");
         byte[] tid = checkTransactionId(transactionId);
@@ -219,7 +233,7 @@ public final class StunCodec {
         }
         Request request;
         try {
-            request = MessageFactory.createBindingRequest(priority, true, tieBreaker);
+            request = MessageFactory.createBindingRequest(priority, controlling, tieBreaker);
             request.setTransactionID(tid);
         } catch (org.ice4j.StunException e) {
             throw new IllegalArgumentException("cannot build Binding request: " + e.getMessage(), e);

@@ -2,6 +2,7 @@ package dev.encore.show.access;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.encore.show.Durations;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -10,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,7 +36,6 @@ public final class TokenAuthority {
 
     private static final String KEY_LABEL = "encore/join-token/v1";
     private static final String HMAC = "HmacSHA256";
-    private static final Pattern TTL = Pattern.compile("([0-9]{1,7})([smhd])");
     private static final Pattern BEARER = Pattern.compile("(?i)bearer +(\\S*) *");
 
     private final SecretKeySpec key;
@@ -164,25 +163,11 @@ public final class TokenAuthority {
      */
     public static Duration parseTtl(String text) {
         requireNonNull(text, "text");
-        Matcher m = TTL.matcher(text.strip().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new IllegalArgumentException("ttl: '" + clip(text) + "' (expected: a number and a unit s, m, h or d, e.g. 4h)");
-        }
-        long n = Long.parseLong(m.group(1));
         Duration ttl;
-        switch (m.group(2)) {
-            case "s":
-                ttl = Duration.ofSeconds(n);
-                break;
-            case "m":
-                ttl = Duration.ofMinutes(n);
-                break;
-            case "h":
-                ttl = Duration.ofHours(n);
-                break;
-            default:
-                ttl = Duration.ofDays(n);
-                break;
+        try {
+            ttl = Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("ttl: '" + clip(text) + "' (expected: a number and a unit s, m, h or d, e.g. 4h)");
         }
         if (ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(MAX_TTL) > 0) {
             throw new IllegalArgumentException("ttl: " + text.strip() + " (expected: from 1s to " + MAX_TTL.toDays() + "d)");

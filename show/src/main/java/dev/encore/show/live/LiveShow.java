@@ -36,15 +36,17 @@ public final class LiveShow {
     private final Polls polls;
     private final Reactions reactions;
     private final Presence presence = new Presence();
+    private final Drops drops;
     private Instant now;
 
-    private LiveShow(String showId, ShowRules rules, ShowEventListener listener) {
+    private LiveShow(String showId, DropPlan plan, ShowRules rules, ShowEventListener listener) {
         this.showId = showId;
         this.listener = listener;
         this.setList = new SetList(rules.maxSongs());
         this.requests = new SongRequests(rules);
         this.polls = new Polls(rules.maxPolls());
         this.reactions = new Reactions(rules);
+        this.drops = new Drops(plan);
     }
 
     /**
@@ -54,6 +56,18 @@ public final class LiveShow {
      * @param songs planned titles, in order; each 1..80 characters; may be empty
      */
     public static LiveShow open(String showId, List<String> songs, ShowRules rules, Instant now, ShowEventListener listener) {
+        return open(showId, songs, DropPlan.NONE, rules, now, listener);
+    }
+
+    /**
+     * Opens a show run with the planned songs and the drops they cue (from the show file); emits
+     * {@link ShowEvent.ShowOpened}.
+     *
+     * @param drops the show file's drops and cues; song {@code i} of the plan is {@code songs.get(i)}
+     */
+    public static LiveShow open(String showId, List<String> songs, DropPlan drops, ShowRules rules, Instant now,
+            ShowEventListener listener) {
+        requireNonNull(drops, "drops");
         requireNonNull(rules, "rules");
         requireNonNull(listener, "listener");
         Text.present(showId, "showId");
@@ -67,7 +81,7 @@ public final class LiveShow {
         for (int i = 0; i < songs.size(); i++) {
             clean.add(Text.clean(songs.get(i), "song " + i, SetList.MAX_TITLE, Refusal.TITLE_INVALID));
         }
-        LiveShow show = new LiveShow(showId, rules, listener);
+        LiveShow show = new LiveShow(showId, drops, rules, listener);
         show.now = now;
         show.commit(List.of(new ShowEvent.ShowOpened(now, showId, clean)));
         return show;
@@ -81,6 +95,17 @@ public final class LiveShow {
      * @throws ShowRuleException {@code log_invalid} if the events cannot have come from a show in this order
      */
     public static LiveShow replay(List<ShowEvent> events, ShowRules rules, ShowEventListener listener) {
+        return replay(events, DropPlan.NONE, rules, listener);
+    }
+
+    /**
+     * Rebuilds a show with drops from its events; {@code drops} should be the plan it was opened with (a drop the plan no
+     * longer has stays out of the snapshots, and never opens again).
+     *
+     * @throws ShowRuleException {@code log_invalid} if the events cannot have come from a show in this order
+     */
+    public static LiveShow replay(List<ShowEvent> events, DropPlan drops, ShowRules rules, ShowEventListener listener) {
+        requireNonNull(drops, "drops");
         requireNonNull(rules, "rules");
         requireNonNull(listener, "listener");
         if (events == null || events.isEmpty() || !(events.get(0) instanceof ShowEvent.ShowOpened)) {
@@ -88,7 +113,7 @@ public final class LiveShow {
                     ? "none" : "first is " + className(events.get(0))) + " (expected: ShowOpened first)");
         }
         ShowEvent.ShowOpened opened = (ShowEvent.ShowOpened) events.get(0);
-        LiveShow show = new LiveShow(opened.showId(), rules, listener);
+        LiveShow show = new LiveShow(opened.showId(), drops, rules, listener);
         show.now = opened.at();
         for (int i = 0; i < events.size(); i++) {
             ShowEvent event = events.get(i);
@@ -116,7 +141,10 @@ public final class LiveShow {
 
     // ---- time ----
 
-    /** Catches up with time: closes a poll whose time limit passed, emits a finished second's reactions. */
+    /**
+     * Catches up with time: closes a poll whose time limit passed, emits a finished second's reactions, closes drops whose
+     * window ended and opens drops whose {@code at} passed since the set started.
+     */
     public List<ShowEvent> tick(Instant now) {
         return run(now, t -> List.of());
     }
@@ -155,16 +183,24 @@ public final class LiveShow {
         });
     }
 
+    /** Ends the set; drops still open close ({@code set_ended}). */
     public List<ShowEvent> endSet(Instant now) {
-        return run(now, t -> List.of(setList.end(t)));
+        return run(now, t -> {
+            List<ShowEvent> events = new ArrayList<>();
+            events.add(setList.end(t));
+            events.addAll(drops.closeAll(t));
+            return events;
+        });
     }
 
+    /** A song started: its request is played, and the drops it cues open (once per run). */
     private List<ShowEvent> playedIfRequested(ShowEvent.SongStarted started, List<ShowEvent> events) {
         events.add(started);
         int requestId = setList.get(started.index()).requestId();
         if (requestId > 0 && requests.require(requestId).state == RequestState.ACCEPTED) {
             events.add(new ShowEvent.RequestPlayed(started.at(), requestId));
         }
+        events.addAll(drops.cued(started.index(), started.at()));
         return events;
     }
 
@@ -300,21 +336,76 @@ public final class LiveShow {
                 : List.of(new ShowEvent.PerformerPresence(t, online)));
     }
 
-    /** Closes every connection and sets the performer offline: for a show restored after a restart, whose sockets are gone. */
+    /**
+     * Closes every connection, sets the performer offline and off air: for a show restored after a restart, whose sockets
+     * and media sessions are gone.
+     */
     public List<ShowEvent> disconnectEveryone(Instant now) {
         return run(now, t -> {
             List<ShowEvent> events = presence.disconnectAll(t);
             if (presence.performerOnline()) {
                 events.add(new ShowEvent.PerformerPresence(t, false));
             }
+            if (presence.onAir()) {
+                events.add(new ShowEvent.OnAir(t, false));
+            }
             return events;
         });
+    }
+
+    /** The media server saw the performer's audio start or stop; no event if nothing changed. */
+    public List<ShowEvent> onAir(boolean onAir, Instant now) {
+        return run(now, t -> onAir == presence.onAir() ? List.of() : List.of(new ShowEvent.OnAir(t, onAir)));
+    }
+
+    // ---- drops ----
+
+    /**
+     * The shop sold {@code quantity} of a drop in order {@code orderId}: {@link ShowEvent.DropSold}, and
+     * {@link ShowEvent.DropClosed} ({@code sold_out}) when that was the last of an open drop. An order already counted this
+     * run changes nothing and returns no event ({@link #soldAnswer} still answers it). Sales count whenever reported.
+     *
+     * @throws ShowRuleException {@code no_such_drop}, {@code bad_quantity} (1..1,000,000), {@code order_invalid}
+     */
+    public List<ShowEvent> dropSold(String dropId, int quantity, String orderId, Instant now) {
+        return run(now, t -> drops.sell(dropId, quantity, orderId, t));
+    }
+
+    /** What was left of a drop after order {@code orderId} (-1 without a counter), or null when that order was not counted. */
+    public Integer soldAnswer(String dropId, String orderId) {
+        return drops.answer(dropId, orderId);
+    }
+
+    /**
+     * Somebody followed a drop's link (any time, open or not). {@code source} is kept when it is 1..32 characters of
+     * {@code a-z 0-9 _ -}, is {@code direct} when null or empty, else {@code other}.
+     *
+     * @throws ShowRuleException {@code no_such_drop}
+     */
+    public List<ShowEvent> dropClicked(String dropId, String source, Instant now) {
+        return run(now, t -> List.of(drops.click(dropId, source, t)));
     }
 
     // ---- state ----
 
     public String showId() {
         return showId;
+    }
+
+    /** An open request's place in the ranked queue (1 for the top, as in the snapshots), or 0 when it is not in the queue. */
+    public int queueRank(int requestId) {
+        List<SongRequests.Request> queue = requests.queue();
+        for (int i = 0; i < queue.size(); i++) {
+            if (queue.get(i).id == requestId) {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
+    /** True while the media server sees the performer's audio (the last {@link ShowEvent.OnAir}). */
+    public boolean onAir() {
+        return presence.onAir();
     }
 
     /** The show's time: the latest time a command, tick or replayed event brought. */
@@ -355,7 +446,8 @@ public final class LiveShow {
                 presence.peak(), presence.peakAt(), presence.performerOnline(), reactions.rate(now),
                 reactions.energy(now, listeners), reactions.totals());
         return new ShowState(showId, now, setList.phase(), setList.current() < 0 ? null : songs.get(setList.current()),
-                songs, queue, mine, view(polls.current(), viewer), view(polls.lastClosed(), viewer), room);
+                songs, queue, mine, view(polls.current(), viewer), view(polls.lastClosed(), viewer), room,
+                drops.views(showId));
     }
 
     private static ShowState.PollView view(Poll poll, String viewer) {
@@ -381,6 +473,7 @@ public final class LiveShow {
         return List.copyOf(out);
     }
 
+    /** Everything that became due by {@code t}, in time order (a stable sort: same-time events keep this order). */
     private List<ShowEvent> catchUp(Instant t) {
         List<ShowEvent> due = new ArrayList<>(2);
         ShowEvent burst = reactions.due(t);
@@ -389,8 +482,10 @@ public final class LiveShow {
             due.add(burst);
         }
         if (closed != null) {
-            due.add(closed.at().isBefore(burst == null ? closed.at() : burst.at()) ? 0 : due.size(), closed);
+            due.add(closed);
         }
+        due.addAll(drops.due(t));
+        due.sort(Comparator.comparing(ShowEvent::at));
         commit(due);
         return due;
     }
@@ -411,5 +506,6 @@ public final class LiveShow {
         polls.apply(event);
         reactions.apply(event);
         presence.apply(event);
+        drops.apply(event);
     }
 }

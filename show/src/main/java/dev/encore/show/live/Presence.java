@@ -29,6 +29,7 @@ final class Presence {
     private int peak;
     private Instant peakAt;
     private boolean performerOnline;
+    private boolean onAir;
 
     ShowEvent.ListenerDisconnected disconnect(String listenerId, Instant now) {
         if (!connected.containsKey(listenerId)) {
@@ -51,6 +52,11 @@ final class Presence {
 
     boolean performerOnline() {
         return performerOnline;
+    }
+
+    /** The performer's audio reaches the server (the media server's view). */
+    boolean onAir() {
+        return onAir;
     }
 
     void apply(ShowEvent event) {
@@ -80,6 +86,8 @@ final class Presence {
             }
         } else if (event instanceof ShowEvent.PerformerPresence) {
             performerOnline = ((ShowEvent.PerformerPresence) event).online();
+        } else if (event instanceof ShowEvent.OnAir e) {
+            onAir = e.onAir();
         }
     }
 

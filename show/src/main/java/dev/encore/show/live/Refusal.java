@@ -62,6 +62,13 @@ public enum Refusal {
     /** A disconnect for a listener that is not connected. */
     NOT_CONNECTED,
 
+    /** A drop id that is not in the show file's {@code drops:}. */
+    NO_SUCH_DROP,
+    /** A sale of fewer than 1 or more than 1,000,000 items. */
+    BAD_QUANTITY,
+    /** An order id that is empty, longer than 100 characters, or holds spaces or non-ASCII characters. */
+    ORDER_INVALID,
+
     /** A stored event log that cannot have come from a {@link LiveShow} (replay only). */
     LOG_INVALID;
 

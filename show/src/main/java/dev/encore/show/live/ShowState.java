@@ -19,14 +19,23 @@ import java.util.Map;
  * @param openPoll the open poll with its live tally, or null
  * @param lastClosedPoll the most recently closed poll with its results, or null
  * @param room counts: listeners, peak, performer, energy
+ * @param drops the drops that opened this run (open or closed since), in the order they opened
  */
 public record ShowState(String showId, Instant asOf, SetPhase phase, Song nowPlaying, List<Song> setList,
-        List<QueuedRequest> queue, List<MyRequest> myRequests, PollView openPoll, PollView lastClosedPoll, Room room) {
+        List<QueuedRequest> queue, List<MyRequest> myRequests, PollView openPoll, PollView lastClosedPoll, Room room,
+        List<DropView> drops) {
 
     public ShowState {
         setList = List.copyOf(setList);
         queue = List.copyOf(queue);
         myRequests = List.copyOf(myRequests);
+        drops = drops == null ? List.of() : List.copyOf(drops);
+    }
+
+    /** A state without drops. */
+    public ShowState(String showId, Instant asOf, SetPhase phase, Song nowPlaying, List<Song> setList,
+            List<QueuedRequest> queue, List<MyRequest> myRequests, PollView openPoll, PollView lastClosedPoll, Room room) {
+        this(showId, asOf, phase, nowPlaying, setList, queue, myRequests, openPoll, lastClosedPoll, room, List.of());
     }
 
     /**
@@ -91,6 +100,28 @@ public record ShowState(String showId, Instant asOf, SetPhase phase, Song nowPla
 
         public Room {
             reactionTotals = Map.copyOf(reactionTotals);
+        }
+    }
+
+    /**
+     * A drop that opened (a purchase offer): what listener pages show as a card. The shop's URL is not here: pages link to
+     * {@code path}, the server's redirect, which counts the click.
+     *
+     * @param text plain text as in the show file
+     * @param path the server's link, {@code /go/{show}/{id}}
+     * @param closesAt when its window ends, or null when it stays open until the set ends
+     * @param closedAt when it closed, or null while open
+     * @param closeReason why it closed, or null while open
+     * @param quantity how many were for sale, or -1 without a counter
+     * @param remaining how many are left, or -1 without a counter
+     * @param sold sales the shop reported this run
+     * @param clicks clicks on its link this run
+     */
+    public record DropView(String id, String text, String path, Instant openedAt, Instant closesAt, Instant closedAt,
+            DropCloseReason closeReason, int quantity, int remaining, int sold, long clicks) {
+
+        public boolean open() {
+            return closedAt == null;
         }
     }
 }
