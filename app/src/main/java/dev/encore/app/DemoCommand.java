@@ -28,6 +28,7 @@ final class DemoCommand implements Callable<Integer> {
             Router router = running.router(show.id()).orElseThrow(() -> new IllegalStateException(
                     "show " + show.id() + " has no router (expected: one per show)"));
             SyntheticPerformer performer = DemoShow.startPerformer(show, router);
+            AutoCloseable setDriver = DemoShow.startSetDriver(running.showChannel(), DemoShow.SONG_LENGTH);
             String url = running.listenerUrl(show.id());
             String rule = "=".repeat(Math.max(64, url.length() + 8));
             out.println();
@@ -36,11 +37,16 @@ final class DemoCommand implements Callable<Integer> {
             out.println();
             out.println("    " + url);
             out.println();
+            out.println("  The set moves to the next song every " + DemoShow.SONG_LENGTH.toSeconds() + " s; the Telegram bot runs as a");
+            out.println("  dry run (no token): what it would post to the group is in the log.");
             out.println("  Ctrl-C stops the server.");
             out.println(rule);
             out.println();
             out.flush();
-            return performer;
+            return () -> {
+                setDriver.close();
+                performer.close();
+            };
         });
     }
 }

@@ -9,6 +9,9 @@ import dev.encore.show.Drop;
 import dev.encore.show.PlannedSong;
 import dev.encore.show.Secret;
 import dev.encore.show.ShowConfig;
+import dev.encore.show.TelegramSettings;
+import dev.encore.signaling.Role;
+import dev.encore.signaling.ShowChannel;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -17,6 +20,9 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The built-in demo show ({@code demo}, open access, 96 kbps stereo, a 5-song set list with two drops) and its synthetic
@@ -35,6 +41,12 @@ final class DemoShow {
     static final Drop RECORDING = new Drop("recording", "Tonight's recording, lossless (a demo: nothing is sold)",
             URI.create("https://example.org/encore-demo/recording"), null, null, Duration.ofMinutes(2));
 
+    /** No token: the bot bridge runs as a dry run (posts logged and listed in the console), into a made-up group. */
+    static final TelegramSettings TELEGRAM = new TelegramSettings(null, -1001234567890L, null, null,
+            TelegramSettings.DEFAULT_API_URL);
+    /** How long the demo's set driver stays on a song before {@code set.next}. */
+    static final Duration SONG_LENGTH = Duration.ofSeconds(75);
+
     private DemoShow() {
     }
 
@@ -50,7 +62,26 @@ final class DemoShow {
         drops.put(TEE.id(), TEE);
         drops.put(RECORDING.id(), RECORDING);
         return new ShowConfig(null, ID, TITLE, Secret.of(Base64.getUrlEncoder().withoutPadding().encodeToString(key)),
-                AccessMode.OPEN, new AudioSettings(BITRATE, true), null, null, songs, null, null, drops);
+                AccessMode.OPEN, new AudioSettings(BITRATE, true), null, null, songs, null, TELEGRAM, drops);
+    }
+
+    /**
+     * Plays the set list like a performer would: starts the set (unless a restored run already did), then moves to the next
+     * song every {@link #SONG_LENGTH}, so the drops' cues, the timed drop and the bot's posts happen in the demo too. Stays on
+     * the last song. Close it before the server.
+     */
+    static AutoCloseable startSetDriver(ShowChannel channel, Duration songLength) {
+        ScheduledExecutorService driver = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "encore-demo-set");
+            t.setDaemon(true);
+            return t;
+        });
+        // set.start is refused (set_ended / already started) when a restored run is past it: that is fine.
+        driver.execute(() -> channel.dispatch(ID, Role.ofPerformer(), "{\"type\":\"set.start\",\"v\":1}"));
+        long every = songLength.toMillis();
+        driver.scheduleWithFixedDelay(() -> channel.dispatch(ID, Role.ofPerformer(), "{\"type\":\"set.next\",\"v\":1}"),
+                every, every, TimeUnit.MILLISECONDS);
+        return driver::shutdownNow;
     }
 
     /** A started performer feeding {@code router}; close it before the server. */

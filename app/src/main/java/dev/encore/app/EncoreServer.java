@@ -70,6 +70,7 @@ public final class EncoreServer implements AutoCloseable {
     private final ShowChannel channel;
     private final String publicUrl;
     private final OnAirWatcher onAir;
+    private volatile TelegramBridges telegram = TelegramBridges.none();
     private volatile boolean closed;
 
     /** How often the routers are asked whether the performer's audio arrives (OnAir events lag by at most this). */
@@ -167,6 +168,15 @@ public final class EncoreServer implements AutoCloseable {
             HttpServer http = HttpServer.start(options.bindHost(), options.httpPort(), api, channel.httpHandler());
             EncoreServer server = new EncoreServer(options, showList, media, http, channel, publicUrl, onAir);
             started.set(server);
+            try {
+                server.telegram = TelegramBridges.start(showList, channel, stateDir, server::baseUrl, new TokenAuthority(secret),
+                        Clock.systemUTC());
+            } catch (SQLException e) {
+                server.close();
+                throw new IOException("Telegram outbox in " + stateDir + ": " + e.getMessage()
+                        + " (expected: a writable data directory)", e);
+            }
+            api.telegram(server.telegram);
             LOG.info("Encore is up: HTTP on {}, media (UDP) on {}, {} show(s)", http.localAddress(), media.localAddress(),
                     showList.size());
             return server;
@@ -225,6 +235,7 @@ public final class EncoreServer implements AutoCloseable {
             return;
         }
         closed = true;
+        telegram.close();
         onAir.close();
         try {
             http.close();

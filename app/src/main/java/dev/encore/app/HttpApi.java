@@ -86,6 +86,7 @@ final class HttpApi {
     private final PerformerActions actions;
     private final Duration actionTimeout;
     private volatile DropApi drops;
+    private volatile TelegramBridges telegram = TelegramBridges.none();
 
     /**
      * Runs one performer command given as the show channel's JSON and completes with the channel's answer JSON (an
@@ -140,6 +141,7 @@ final class HttpApi {
                 .add(HttpMethod.DELETE, "/whip/{show}/{session}", this::whipUnpublish)
                 .add(HttpMethod.OPTIONS, "/whip/{show}/{session}", (req, p) -> preflight(req, show(p), "DELETE, OPTIONS"))
                 .add(HttpMethod.GET, "/api/shows/{show}/performer", this::performerStatus)
+                .add(HttpMethod.GET, "/api/shows/{show}/telegram", this::telegramStatus)
                 .add(HttpMethod.GET, "/go/{show}/{drop}", (req, p) -> dropApi().go(req, show(p), p.get("drop")))
                 .addAsync(HttpMethod.POST, "/api/shows/{show}/drops/{drop}/sold",
                         (req, p) -> dropApi().sold(req, show(p), p.get("drop")))
@@ -159,6 +161,46 @@ final class HttpApi {
         }
         String clipped = text.length() > max ? text.substring(0, max) + "…" : text;
         return clipped.replaceAll("\\p{Cntrl}", "?");
+    }
+
+    /** The shows' Telegram bridges, for the console's bot panel. */
+    void telegram(TelegramBridges bridges) {
+        this.telegram = requireNonNull(bridges, "bridges");
+    }
+
+    /**
+     * {@code GET /api/shows/{show}/telegram}: the show's bot for the console (performer key): dry run or live, the posts a
+     * dry run would have made, and the outbox (every post and edit with its state). 404 when the show has no bot.
+     */
+    private FullHttpResponse telegramStatus(FullHttpRequest request, Map<String, String> params) throws Exception {
+        ShowConfig show = show(params);
+        requirePerformer(request, show);
+        TelegramBridges.Status status = telegram.status(show.id()).orElseThrow(() -> new HttpError(
+                HttpResponseStatus.NOT_FOUND, "show " + show.id() + " has no Telegram bot (expected: a telegram: section in"
+                + " its show file)"));
+        ObjectNode body = json.createObjectNode().put("show", show.id()).put("mode", status.dryRun() ? "dry-run" : "live");
+        ArrayNode posts = body.putArray("dryRunPosts");
+        for (var p : status.recentDryRunPosts()) {
+            ObjectNode n = posts.addObject().put("at", p.at().toString()).put("kind", p.kind().name().toLowerCase(Locale.ROOT))
+                    .put("chatId", p.chatId()).put("messageId", p.messageId()).put("text", p.text());
+            ArrayNode buttons = n.putArray("buttons");
+            p.buttons().forEach(b -> buttons.addObject().put("text", b.text()).put("url", b.url()));
+        }
+        ArrayNode outbox = body.putArray("outbox");
+        for (var e : status.outbox()) {
+            ObjectNode n = outbox.addObject().put("key", e.key()).put("run", e.runId()).put("edit", e.edit())
+                    .put("state", e.state().name().toLowerCase(Locale.ROOT)).put("text", e.text())
+                    .put("attempts", e.attempts());
+            if (e.messageId() != null) {
+                n.put("messageId", e.messageId());
+            }
+            if (e.error() != null) {
+                n.put("error", e.error());
+            }
+        }
+        FullHttpResponse response = HttpResponses.json(HttpResponseStatus.OK, json.writeValueAsBytes(body));
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        return response;
     }
 
     /** Connects the drops' redirect and sales report to the show channel; before the server takes requests. */

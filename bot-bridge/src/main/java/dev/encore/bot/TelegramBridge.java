@@ -278,13 +278,13 @@ public final class TelegramBridge implements AutoCloseable {
     }
 
     private String listenUrl() {
-        String url = baseUrl + "/l/" + show.id();
+        String url = baseUrl + "/l/" + show.id() + "?src=telegram"; // counted as a tap on the listen button
         if (show.access() == AccessMode.TOKEN) {
             String token = groupToken == null ? null : groupToken.get();
             if (token == null) {
                 LOG.warn("telegram {}: a token show, but no join token for the group; the link will ask for one", show.id());
             } else {
-                url += "?t=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+                url += "&t=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
             }
         }
         return url;

@@ -31,7 +31,7 @@ final class BridgeRig {
     static final long STAFF = -1009876543210L;
     static final int TOPIC = 7;
     static final Instant T0 = Instant.parse("2026-11-22T20:00:00Z");
-    static final String LISTEN_URL = "https://live.example.org/l/" + SHOW;
+    static final String LISTEN_URL = "https://live.example.org/l/" + SHOW + "?src=telegram";
     static final String VINYL_URL = "https://live.example.org/go/" + SHOW + "/vinyl?src=telegram";
     static final String VIP_URL = "https://live.example.org/go/" + SHOW + "/vip?src=telegram";
     static final Drop VINYL = new Drop("vinyl", "Signed vinyl, tonight only", URI.create("https://shop.example.org/vinyl"), 50,

@@ -143,7 +143,7 @@ class TelegramBridgeTest {
         event(bridge, new ShowEvent.SetStarted(at(Duration.ofSeconds(1))));
         drive(bridge, clock, at(Duration.ofSeconds(10)));
 
-        assertThat(telegram.calls().get(0).buttons()).containsExactly(new UrlButton("Tap to listen", LISTEN_URL + "?t=group-token"));
+        assertThat(telegram.calls().get(0).buttons()).containsExactly(new UrlButton("Tap to listen", LISTEN_URL + "&t=group-token"));
     }
 
     @Test

@@ -540,6 +540,51 @@
   }
   setInterval(() => { refresh().catch(() => {}); }, 1000);
 
+  // ---- The show's Telegram bot: what it posted (or, in a dry run, would have posted) ---------------------------------
+
+  let botMissing = false;
+  async function refreshBot() {
+    if (botMissing || !key) { return; }
+    const r = await fetch('/api/shows/' + encodeURIComponent(show.id) + '/telegram', { headers: authHeaders(), cache: 'no-store' });
+    if (r.status === 404) { botMissing = true; return; }
+    if (!r.ok) { return; }
+    const bot = await r.json();
+    $('bot-panel').hidden = false;
+    $('bot-mode').textContent = bot.mode === 'dry-run' ? 'dry run' : 'live';
+    $('bot-note').textContent = bot.mode === 'dry-run'
+      ? 'No bot token: nothing is sent to Telegram. These are the posts the bot would make, on the same schedule.'
+      : 'Posts and edits in the group, newest last.';
+    const rows = bot.mode === 'dry-run'
+      ? bot.dryRunPosts.map((p) => ({ state: p.kind, text: p.text, buttons: p.buttons, at: p.at }))
+      : bot.outbox.map((e) => ({ state: e.state + (e.edit ? ' · edit' : ''), text: e.text, buttons: [], error: e.error }));
+    const items = rows.slice(-12).map((row) => {
+      const li = document.createElement('li');
+      li.className = 'bot-post';
+      const state = document.createElement('span');
+      state.className = 'pill';
+      state.textContent = row.state.toLowerCase();
+      const text = document.createElement('span');
+      text.className = 'bot-text';
+      text.textContent = row.text; // text, never HTML
+      li.append(state, text);
+      for (const b of row.buttons || []) {
+        const button = document.createElement('span');
+        button.className = 'bot-button';
+        button.textContent = '[' + b.text + ' → ' + b.url + ']';
+        li.append(button);
+      }
+      if (row.error) {
+        const error = document.createElement('span');
+        error.className = 'bot-error';
+        error.textContent = row.error;
+        li.append(error);
+      }
+      return li;
+    });
+    $('bot-posts').replaceChildren(...items);
+  }
+  setInterval(() => { refreshBot().catch(() => {}); }, 2000);
+
   // For tests and the curious: the publishing state, the sender's counters, the capture's constraints and settings.
   window.encorePerformer = async () => {
     const own = await ownStats().catch(() => null);
