@@ -8,6 +8,8 @@ import dev.encore.media.Router;
 import dev.encore.media.RouterStatus;
 import dev.encore.media.WhepService;
 import dev.encore.media.WhipService;
+import dev.encore.recording.RecordingStatus;
+import dev.encore.recording.SetRecorder;
 import dev.encore.show.ShowConfig;
 import dev.encore.show.access.ServerSecret;
 import dev.encore.show.access.TokenAuthority;
@@ -71,14 +73,16 @@ public final class EncoreServer implements AutoCloseable {
     private final String publicUrl;
     private final OnAirWatcher onAir;
     private volatile TelegramBridges telegram = TelegramBridges.none();
+    private final ShowRecordings recordings;
     private volatile boolean closed;
 
     /** How often the routers are asked whether the performer's audio arrives (OnAir events lag by at most this). */
     static final Duration ON_AIR_PERIOD = Duration.ofMillis(250);
 
     private EncoreServer(Options options, List<ShowConfig> shows, MediaServer media, HttpServer http, ShowChannel channel,
-            String publicUrl, OnAirWatcher onAir) {
+            String publicUrl, OnAirWatcher onAir, ShowRecordings recordings) {
         this.onAir = onAir;
+        this.recordings = recordings;
         this.options = options;
         this.shows = shows;
         this.media = media;
@@ -141,6 +145,7 @@ public final class EncoreServer implements AutoCloseable {
             throw e;
         }
         OnAirWatcher onAir = null;
+        ShowRecordings recordings = null;
         try {
             for (ShowConfig show : showList) {
                 media.addShow(show);
@@ -162,11 +167,16 @@ public final class EncoreServer implements AutoCloseable {
                     return channel.dropSold(showId, dropId, quantity, orderId);
                 }
             });
+            // Each set of a show with recording: true goes to <data dir>/recordings (issue 7).
+            recordings = new ShowRecordings(stateDir, media::router, SetRecorder.Options.defaults())
+                    .subscribe(channel, showList);
+            api.recordings(recordings::status);
             onAir = OnAirWatcher.start(showList.stream().map(ShowConfig::id).toList(),
                     show -> media.router(show).map(Router::performerOnline).orElse(false), channel::onAir,
                     ON_AIR_PERIOD);
             HttpServer http = HttpServer.start(options.bindHost(), options.httpPort(), api, channel.httpHandler());
-            EncoreServer server = new EncoreServer(options, showList, media, http, channel, publicUrl, onAir);
+            EncoreServer server = new EncoreServer(options, showList, media, http, channel, publicUrl, onAir,
+                    recordings);
             started.set(server);
             try {
                 server.telegram = TelegramBridges.start(showList, channel, stateDir, server::baseUrl, new TokenAuthority(secret),
@@ -183,6 +193,9 @@ public final class EncoreServer implements AutoCloseable {
         } catch (Exception e) { // also Netty's undeclared BindException
             if (onAir != null) {
                 onAir.close();
+            }
+            if (recordings != null) {
+                recordings.close();
             }
             media.close();
             channel.close();
@@ -201,6 +214,11 @@ public final class EncoreServer implements AutoCloseable {
     /** The show channel: set list, requests, polls over {@code /ws/{show}}. */
     public ShowChannel showChannel() {
         return channel;
+    }
+
+    /** The recording of the show's current or last set since the server started; empty when none (or recording is off). */
+    public Optional<RecordingStatus> recording(String showId) {
+        return recordings.status(showId);
     }
 
     public Optional<Router> router(String showId) {
@@ -239,6 +257,7 @@ public final class EncoreServer implements AutoCloseable {
         onAir.close();
         try {
             http.close();
+            recordings.close(); // before the media server: the recorders get their last packets, then EOS and chapters
         } finally {
             try {
                 media.close();

@@ -12,6 +12,7 @@ import dev.encore.media.RouterStatus;
 import dev.encore.media.WhepSession;
 import dev.encore.media.WhipSession;
 import dev.encore.protocol.sdp.SdpException;
+import dev.encore.recording.RecordingStatus;
 import dev.encore.show.AccessMode;
 import dev.encore.show.ShowConfig;
 import dev.encore.show.access.ServerSecret;
@@ -44,6 +45,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -87,6 +89,7 @@ final class HttpApi {
     private final Duration actionTimeout;
     private volatile DropApi drops;
     private volatile TelegramBridges telegram = TelegramBridges.none();
+    private volatile Function<String, Optional<RecordingStatus>> recordings = show -> Optional.empty();
 
     /**
      * Runs one performer command given as the show channel's JSON and completes with the channel's answer JSON (an
@@ -204,6 +207,11 @@ final class HttpApi {
     }
 
     /** Connects the drops' redirect and sales report to the show channel; before the server takes requests. */
+    /** Where the performer status finds the show's set recording (issue 7); none until set. */
+    void recordings(Function<String, Optional<RecordingStatus>> statuses) {
+        this.recordings = requireNonNull(statuses, "statuses");
+    }
+
     void drops(DropApi.DropDesk desk) {
         this.drops = new DropApi(desk);
     }
@@ -474,6 +482,14 @@ final class HttpApi {
                 .put("performerJitterMs", status.performerJitterMs())
                 .put("listenerLoss", status.listenerLoss())
                 .put("listenerRttMs", status.listenerRttMs());
+        recordings.apply(show.id()).ifPresent(rec -> body.putObject("recording")
+                .put("state", rec.state().name().toLowerCase(Locale.ROOT))
+                .put("file", rec.file() == null ? null : rec.file().getFileName().toString())
+                .put("seconds", rec.duration().toMillis() / 1000.0)
+                .put("bytes", rec.bytesWritten())
+                .put("dropped", rec.packetsDropped())
+                .put("chapters", rec.chapters())
+                .put("error", rec.lastError()));
         FullHttpResponse response = HttpResponses.json(HttpResponseStatus.OK, json.writeValueAsBytes(body));
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         return response;

@@ -11,10 +11,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** The one {@code main}: {@code encore demo}, {@code encore serve}, and {@code encore loadtest} (from the loadtest module). */
+/**
+ * The one {@code main}: {@code encore demo}, {@code encore serve}, {@code encore token}, {@code encore clip}, and
+ * {@code encore loadtest} (from the loadtest module).
+ */
 @Command(name = "encore", mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Main.Version.class,
         description = "Encore: live audio for micro-concerts. Opus in, WebRTC out.",
-        subcommands = {DemoCommand.class, ServeCommand.class, TokenCommand.class, LoadTestCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ServeCommand.class, TokenCommand.class, ClipCommand.class, LoadTestCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     /** Exit code for a bad show file or bad options. */
     static final int EXIT_USAGE = 2;

@@ -22,14 +22,26 @@ import java.util.Map;
  * @param publicUrl how listeners reach this server ({@code publicUrl}, for links in posts), or null when not set
  * @param telegram the bot's settings ({@code telegram:}), or null when the show has no bot
  * @param drops the purchase offers ({@code drops:}) by id, in file order; empty when none (never null)
+ * @param recording whether each set is recorded ({@code recording:}, default true)
+ * @param highlights how the highlights clip is made ({@code highlights:}); {@link HighlightsSettings#DEFAULT} when absent
+ *     (never null)
  */
 public record ShowConfig(Path source, String id, String title, Secret performerKey, AccessMode access, AudioSettings audio,
         RtpIngestSettings rtpIngest, Capacity capacity, List<PlannedSong> setList, URI publicUrl, TelegramSettings telegram,
-        Map<String, Drop> drops) {
+        Map<String, Drop> drops, boolean recording, HighlightsSettings highlights) {
 
     public ShowConfig {
         setList = setList == null ? List.of() : List.copyOf(setList);
         drops = drops == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(drops));
+        highlights = highlights == null ? HighlightsSettings.DEFAULT : highlights;
+    }
+
+    /** A show recorded, with the default highlights settings. */
+    public ShowConfig(Path source, String id, String title, Secret performerKey, AccessMode access, AudioSettings audio,
+            RtpIngestSettings rtpIngest, Capacity capacity, List<PlannedSong> setList, URI publicUrl, TelegramSettings telegram,
+            Map<String, Drop> drops) {
+        this(source, id, title, performerKey, access, audio, rtpIngest, capacity, setList, publicUrl, telegram, drops, true,
+                HighlightsSettings.DEFAULT);
     }
 
     /** A show without a bot or drops. */
@@ -53,7 +65,13 @@ public record ShowConfig(Path source, String id, String title, Secret performerK
     /** This show with {@code songs} as its planned set list. */
     public ShowConfig withSetList(List<PlannedSong> songs) {
         return new ShowConfig(source, id, title, performerKey, access, audio, rtpIngest, capacity, songs, publicUrl, telegram,
-                drops);
+                drops, recording, highlights);
+    }
+
+    /** This show with recording on or off. */
+    public ShowConfig withRecording(boolean on) {
+        return new ShowConfig(source, id, title, performerKey, access, audio, rtpIngest, capacity, setList, publicUrl, telegram,
+                drops, on, highlights);
     }
 
     /** The planned songs' titles, in order. */

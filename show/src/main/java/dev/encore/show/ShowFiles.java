@@ -9,6 +9,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,6 +66,10 @@ public final class ShowFiles {
     /** A chat id: Telegram's fit in 53 bits (groups and channels negative). */
     private static final long MAX_CHAT_ID = 1L << 53;
 
+    /** {@code highlights.cover}: a path, without control characters. */
+    static final int MAX_PATH_CHARS = 1000;
+    private static final Pattern COVER_PATH = Pattern.compile("[^\\p{Cc}]*\\S[^\\p{Cc}]*");
+
     private static final NodeSchema.MapType SCHEMA = schema();
 
     private ShowFiles() {
@@ -108,6 +113,11 @@ public final class ShowFiles {
                 .optional("quantity", new NodeSchema.IntType(1, MAX_DROP_QUANTITY))
                 .optional("window", new NodeSchema.DurationType(Duration.ofSeconds(1), MAX_WINDOW))
                 .optional("at", new NodeSchema.DurationType(Duration.ZERO, MAX_AT));
+        NodeSchema.MapType highlights = new NodeSchema.MapType()
+                .optional("maxSeconds", new NodeSchema.IntType(1, HighlightsSettings.MAX_SECONDS),
+                        HighlightsSettings.DEFAULT_MAX_SECONDS)
+                .optional("cover", new NodeSchema.StringType(1, MAX_PATH_CHARS, COVER_PATH,
+                        "the path of a PNG or JPEG image, relative to the show file"));
         return new NodeSchema.MapType()
                 .required("id", new NodeSchema.StringType(1, 40, Pattern.compile("[a-z0-9-]+"),
                         "1 to 40 characters of a-z, 0-9 and '-'"))
@@ -120,7 +130,9 @@ public final class ShowFiles {
                 .optional("publicUrl", new NodeSchema.UrlType(true))
                 .optional("telegram", telegram)
                 .optional("drops", new NodeSchema.DictType(DROP_ID, "1 to 40 characters of a-z, 0-9 and '-'", drop, MAX_DROPS,
-                        "drops"));
+                        "drops"))
+                .optional("recording", new NodeSchema.BoolType(), true)
+                .optional("highlights", highlights);
     }
 
     /**
@@ -243,7 +255,26 @@ public final class ShowFiles {
                 songs,
                 publicUrl,
                 telegram,
-                drops);
+                drops,
+                values.<Boolean>get("recording"),
+                highlights(source, values));
+    }
+
+    /** {@code highlights}: the cover resolved against the show file's folder (the working directory for a parsed text). */
+    private static HighlightsSettings highlights(Path source, NodeSchema.Values values) throws ShowFileException {
+        String cover = values.get("highlights.cover");
+        Path coverPath = null;
+        if (cover != null) {
+            try {
+                Path given = Path.of(cover);
+                Path dir = source == null ? null : source.toAbsolutePath().getParent();
+                coverPath = dir == null || given.isAbsolute() ? given : dir.resolve(given).normalize();
+            } catch (InvalidPathException e) {
+                throw values.error("highlights.cover", "is not a valid path: " + e.getReason(),
+                        "the path of a PNG or JPEG image, relative to the show file");
+            }
+        }
+        return new HighlightsSettings(values.<Integer>get("highlights.maxSeconds"), coverPath);
     }
 
     /** {@code setlist}: the planned songs in order with their cues, empty when absent. */
