@@ -171,6 +171,14 @@ public final class EncoreServer implements AutoCloseable {
             recordings = new ShowRecordings(stateDir, media::router, SetRecorder.Options.defaults())
                     .subscribe(channel, showList);
             api.recordings(recordings::status);
+            api.reports(ReportApi.desk(channel));
+            if (options.dataDir() != null) {
+                ReportApi.Writer reports = new ReportApi.Writer(options.dataDir().resolve("reports"), showList,
+                        Clock.systemUTC());
+                for (ShowConfig show : showList) {
+                    channel.subscribe(show.id(), reports);
+                }
+            }
             onAir = OnAirWatcher.start(showList.stream().map(ShowConfig::id).toList(),
                     show -> media.router(show).map(Router::performerOnline).orElse(false), channel::onAir,
                     ON_AIR_PERIOD);

@@ -90,6 +90,7 @@ final class HttpApi {
     private volatile DropApi drops;
     private volatile TelegramBridges telegram = TelegramBridges.none();
     private volatile Function<String, Optional<RecordingStatus>> recordings = show -> Optional.empty();
+    private volatile ReportApi reports;
 
     /**
      * Runs one performer command given as the show channel's JSON and completes with the channel's answer JSON (an
@@ -129,8 +130,10 @@ final class HttpApi {
         access = new AccessGate(shows, authority, Clock.systemUTC());
         tokens = new TokenApi(authority, baseUrl, Clock.systemUTC());
         routes.add(HttpMethod.GET, "/", (req, p) -> index())
-                .add(HttpMethod.GET, "/l/{show}", (req, p) -> listenerPage(show(p)))
+                .add(HttpMethod.GET, "/l/{show}", (req, p) -> listenerPage(req, show(p)))
                 .add(HttpMethod.GET, "/p/{show}", (req, p) -> performerPage(show(p)))
+                .add(HttpMethod.GET, "/p/{show}/report", (req, p) -> reportApi().page(show(p)))
+                .addAsync(HttpMethod.GET, "/api/shows/{show}/report", (req, p) -> reportApi().report(req, show(p)))
                 .add(HttpMethod.GET, "/api/shows/{show}", (req, p) -> HttpResponses.json(HttpResponseStatus.OK,
                         json.writeValueAsBytes(showJson(show(p)))))
                 .add(HttpMethod.POST, "/api/shows/{show}/tokens", (req, p) -> tokens.mint(req, show(p)))
@@ -214,6 +217,20 @@ final class HttpApi {
 
     void drops(DropApi.DropDesk desk) {
         this.drops = new DropApi(desk);
+    }
+
+    /** Connects listen taps and the post-show report to the show channel; before the server takes requests. */
+    void reports(ReportApi.ReportDesk desk) {
+        this.reports = new ReportApi(desk, Clock.systemUTC());
+    }
+
+    private ReportApi reportApi() throws HttpError {
+        ReportApi api = reports;
+        if (api == null) {
+            throw new HttpError(HttpResponseStatus.SERVICE_UNAVAILABLE, "the show channel is not running on this server"
+                    + " (expected: a server started with its show channel)");
+        }
+        return api;
     }
 
     private DropApi dropApi() throws HttpError {
@@ -499,7 +516,7 @@ final class HttpApi {
      * Checks {@code Authorization: Bearer <performer key>} (RFC 6750 §2.1) in constant time; a 401 with a Bearer challenge
      * (RFC 6750 §3) otherwise. Neither the presented value nor the key ever appears in a message or a log line.
      */
-    private static void requirePerformer(FullHttpRequest request, ShowConfig show) throws HttpError {
+    static void requirePerformer(FullHttpRequest request, ShowConfig show) throws HttpError {
         String token = bearerToken(request.headers().get(HttpHeaderNames.AUTHORIZATION));
         if (show.performerKey() != null && show.performerKey().matches(token)) {
             return;
@@ -559,7 +576,7 @@ final class HttpApi {
         return response;
     }
 
-    private static FullHttpResponse page(String html) {
+    static FullHttpResponse page(String html) {
         FullHttpResponse response = HttpResponses.html(html);
         response.headers().set("Content-Security-Policy", PAGE_CSP);
         response.headers().set("X-Content-Type-Options", "nosniff");
@@ -568,7 +585,11 @@ final class HttpApi {
         return response;
     }
 
-    private FullHttpResponse listenerPage(ShowConfig show) throws IOException {
+    private FullHttpResponse listenerPage(FullHttpRequest request, ShowConfig show) throws IOException {
+        ReportApi taps = reports;
+        if (taps != null) {
+            taps.listenerPageOpened(request, show);
+        }
         String data = json.writeValueAsString(json.createObjectNode()
                 .put("id", show.id())
                 .put("title", show.title())

@@ -78,6 +78,7 @@ final class EventJson {
         @JsonSubTypes.Type(value = ShowEvent.DropSold.class, name = "DropSold"),
         @JsonSubTypes.Type(value = ShowEvent.DropClosed.class, name = "DropClosed"),
         @JsonSubTypes.Type(value = ShowEvent.DropClicked.class, name = "DropClicked"),
+        @JsonSubTypes.Type(value = ShowEvent.PageOpened.class, name = "PageOpened"),
     })
     private interface EventMixin {
     }

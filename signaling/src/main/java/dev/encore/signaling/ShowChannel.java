@@ -181,6 +181,15 @@ public final class ShowChannel implements AutoCloseable {
     }
 
     /**
+     * Counts an opening of the listener page ({@code /l/{show}?src=telegram}) for the post-show report; fire and forget.
+     * {@code source} is kept when it is 1..32 of {@code a-z 0-9 _ -}, is "direct" when null or empty, else "other".
+     * Unknown show: {@link IllegalArgumentException}.
+     */
+    public void pageOpened(String showId, String source) {
+        require(showId).pageOpened(source);
+    }
+
+    /**
      * The shop reports {@code quantity} sales of a drop in order {@code orderId} (a repeated order id counts once).
      * Completes, once stored, with the number left (-1 without a counter), or exceptionally with a
      * {@link dev.encore.show.live.ShowRuleException} (e.g. no such drop).

@@ -510,6 +510,15 @@ final class ShowLoop implements ShowEventListener {
         });
     }
 
+    /** Fire and forget: somebody opened the listener page, at the time of the call. */
+    void pageOpened(String source) {
+        Instant at = clock.instant();
+        execute(() -> {
+            live.pageOpened(source, at);
+            queueFlush();
+        });
+    }
+
     /**
      * Runs {@code command} on the loop; {@code result} completes with its value once its events are stored, or exceptionally
      * with its {@link ShowRuleException} (at once), or with an {@link IllegalStateException} when storing failed or the loop

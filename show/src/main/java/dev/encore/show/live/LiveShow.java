@@ -386,6 +386,14 @@ public final class LiveShow {
         return run(now, t -> List.of(drops.click(dropId, source, t)));
     }
 
+    /**
+     * Somebody opened the listener page (any time); {@code source} as for {@link #dropClicked}. Changes no state: the event
+     * is for the post-show report.
+     */
+    public List<ShowEvent> pageOpened(String source, Instant now) {
+        return run(now, t -> List.of(new ShowEvent.PageOpened(t, Drops.source(source))));
+    }
+
     // ---- state ----
 
     public String showId() {

@@ -206,4 +206,16 @@ public sealed interface ShowEvent {
             requireNonNull(source, "source");
         }
     }
+
+    /**
+     * Somebody opened the listener page ({@code /l/{show}}), e.g. from the announcement's listen button; {@code source} is
+     * its {@code src} parameter (1..32 of {@code a-z 0-9 _ -}), "direct" when absent, "other" when odd. For the post-show
+     * report's listen taps; it changes no state.
+     */
+    record PageOpened(Instant at, String source) implements ShowEvent {
+        public PageOpened {
+            requireNonNull(at, "at");
+            requireNonNull(source, "source");
+        }
+    }
 }
