@@ -73,6 +73,41 @@ final class DropApi {
 
     private final DropDesk desk;
     private final ObjectMapper json = new ObjectMapper();
+    private final ClickLimit clickLimit = new ClickLimit(CLICKS_PER_MINUTE);
+    /** Clicks counted per client address and minute; more are redirected but not counted. */
+    static final int CLICKS_PER_MINUTE = 20;
+
+    /**
+     * Per-address click budget: a fixed one-minute window per address, the map bounded (when full, windows that ended are
+     * dropped; if none ended, new addresses are not counted until they do). Thread-safe.
+     */
+    static final class ClickLimit {
+        private static final long WINDOW = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+        private static final int MAX_ADDRESSES = 100_000;
+        private final int perWindow;
+        private final java.util.concurrent.ConcurrentHashMap<String, long[]> windows = new java.util.concurrent.ConcurrentHashMap<>();
+
+        ClickLimit(int perWindow) {
+            this.perWindow = perWindow;
+        }
+
+        boolean allow(String address, long nowNanos) {
+            if (windows.size() >= MAX_ADDRESSES && !windows.containsKey(address)) {
+                windows.values().removeIf(w -> nowNanos - w[0] >= WINDOW);
+                if (windows.size() >= MAX_ADDRESSES) {
+                    return false;
+                }
+            }
+            long[] w = windows.compute(address, (a, old) -> {
+                if (old == null || nowNanos - old[0] >= WINDOW) {
+                    return new long[] {nowNanos, 1};
+                }
+                old[1]++;
+                return old;
+            });
+            return w[1] <= perWindow;
+        }
+    }
 
     DropApi(DropDesk desk) {
         this.desk = requireNonNull(desk, "desk");
@@ -82,7 +117,9 @@ final class DropApi {
     FullHttpResponse go(FullHttpRequest request, ShowConfig show, String dropId) throws HttpError {
         Drop drop = drop(show, dropId);
         String source = source(new QueryStringDecoder(request.uri()).parameters().get("src"));
-        desk.clicked(show.id(), drop.id(), source);
+        if (clickLimit.allow(request.headers().get(HttpApi.PEER_HEADER, "unknown"), System.nanoTime())) {
+            desk.clicked(show.id(), drop.id(), source);
+        } // else: still redirected, not counted (a flood must neither grow the show's log nor inflate the figures)
         FullHttpResponse response = HttpResponses.empty(HttpResponseStatus.FOUND);
         response.headers().set(HttpHeaderNames.LOCATION, target(drop, show.id(), source));
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");

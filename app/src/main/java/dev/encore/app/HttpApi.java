@@ -60,6 +60,8 @@ import org.slf4j.LoggerFactory;
 final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     private static final Pattern SHOW_ID = Pattern.compile("[a-z0-9-]{1,40}");
+    /** Set by {@link HttpServer} to the connection's peer address (replacing whatever the client sent under that name). */
+    static final String PEER_HEADER = "X-Encore-Peer";
     /** How long the action API waits for a show loop (which stores before it acks) before answering 503. */
     static final Duration ACTION_TIMEOUT = Duration.ofSeconds(5);
     private static final Pattern ASSET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,80}");

@@ -122,6 +122,10 @@ final class HttpServer implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
+            // The peer's address, for per-client limits; a client cannot set it (any such header it sent is replaced).
+            java.net.SocketAddress peer = ctx.channel().remoteAddress();
+            request.headers().set(HttpApi.PEER_HEADER, peer instanceof java.net.InetSocketAddress inet
+                    ? inet.getAddress().getHostAddress() : "unknown");
             CompletableFuture<FullHttpResponse> answer = api.handle(request);
             if (written.isDone() && answer.isDone()) {
                 write(ctx, answer.join(), keepAlive);

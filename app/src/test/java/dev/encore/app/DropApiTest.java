@@ -127,6 +127,25 @@ class DropApiTest {
     }
 
     @Test
+    void aClickFloodIsRedirectedButCountedOnlyUpToTheBudget() throws Exception {
+        for (int i = 0; i < DropApi.CLICKS_PER_MINUTE + 5; i++) {
+            assertThat(get("/go/rooftop/vinyl?src=telegram").statusCode()).isEqualTo(302);
+        }
+        assertThat(clicks).hasSize(DropApi.CLICKS_PER_MINUTE);
+    }
+
+    @Test
+    void theClickBudgetIsPerAddressAndRenewsEachMinute() {
+        DropApi.ClickLimit limit = new DropApi.ClickLimit(2);
+        long t = 1_000_000_000L;
+        assertThat(limit.allow("198.51.100.1", t)).isTrue();
+        assertThat(limit.allow("198.51.100.1", t + 1)).isTrue();
+        assertThat(limit.allow("198.51.100.1", t + 2)).isFalse();
+        assertThat(limit.allow("198.51.100.2", t + 3)).isTrue();
+        assertThat(limit.allow("198.51.100.1", t + java.util.concurrent.TimeUnit.MINUTES.toNanos(1))).isTrue();
+    }
+
+    @Test
     void onlyDropsFromTheShowFileRedirect() throws Exception {
         for (String path : List.of("/go/rooftop/vynil", "/go/rooftop/https:%2F%2Fevil.example", "/go/nowhere/vinyl",
                 "/go/rooftop/..%2F..%2Fl%2Frooftop")) {
