@@ -1,12 +1,21 @@
 package dev.encore.app;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Set;
 
-/** The app's own HTTP counters, in a registry of its own (the media server has another). Thread-safe. */
+/**
+ * The app's own HTTP counters and the process's CPU and memory ({@code process_cpu_seconds_total}, ...: the load tool reads
+ * the server's CPU from it), in a registry of its own (the media server has another). Thread-safe.
+ */
 final class HttpMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
+
+    HttpMetrics() {
+        ProcessMetrics.builder().register(registry);
+    }
+
     private final Counter requests = Counter.builder()
             .name("encore_http_requests_total")
             .help("HTTP requests answered, by method, route template and status code")

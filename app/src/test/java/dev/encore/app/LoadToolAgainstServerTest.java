@@ -79,6 +79,7 @@ class LoadToolAgainstServerTest {
         double sent = metric(metrics, "encore_media_packets_out_total{show=\"bench\"}");
         double whepSessions = metric(metrics, "encore_http_requests_total{code=\"201\",method=\"POST\",route=\"/whep/{show}\"}");
         assertThat(whepSessions).isEqualTo(LISTENERS);
+        assertThat(metric(metrics, "process_cpu_seconds_total")).isPositive(); // the tool reports the server's CPU from it
         // Every packet the server sent to a listener was received and authenticated, except the few a client dropped
         // because they beat its own DTLS keys (at most a handful per listener at the start).
         assertThat((double) received).isLessThanOrEqualTo(sent).isGreaterThan(sent - 10.0 * LISTENERS);
