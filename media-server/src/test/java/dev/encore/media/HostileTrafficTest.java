@@ -142,7 +142,10 @@ class HostileTrafficTest {
                 assertThat(expected).as("listener %s", after).isGreaterThanOrEqualTo(50);
                 assertThat((double) received / expected).as("delivery, listener %s", after).isGreaterThanOrEqualTo(0.99);
                 assertThat(after.drops(DropReason.AUTH)).isZero();
-                assertThat(after.totalDrops()).as("listener drops %s", after.drops()).isZero();
+                // A packet may beat the listener's own end of the handshake (MEDIA_EARLY) before the hostile traffic
+                // starts; during it, the listener dropped nothing.
+                assertThat(after.totalDrops() - before.totalDrops()).as("listener drops %s, before %s", after.drops(),
+                        before.drops()).isZero();
                 assertThat(listener.state()).isEqualTo(WebRtcListener.State.CONNECTED);
 
                 // Control: the same socket does get an answer to a check keyed with the session's real password, so the
