@@ -106,8 +106,9 @@ public final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--event-loops", defaultValue = "0", paramLabel = "N", description = "client event loops (0: one per core)")
     int eventLoops;
 
-    @Option(names = "--dtls-threads", defaultValue = "32", paramLabel = "N",
-            description = "concurrent DTLS handshakes; each mostly waits for the server (default: ${DEFAULT-VALUE})")
+    @Option(names = "--dtls-threads", defaultValue = "1024", paramLabel = "N",
+            description = "DTLS handshakes in progress at once, each on a thread that mostly waits for the server; they"
+                    + " compute on half the cores (default: ${DEFAULT-VALUE})")
     int dtlsThreads;
 
     @Override

@@ -30,7 +30,7 @@ import java.util.Locale;
  * @param slo the objectives
  * @param reportDir where the report goes, or null
  * @param eventLoops client event loops (0: one per core)
- * @param dtlsThreads concurrent DTLS handshakes
+ * @param dtlsThreads DTLS handshakes in progress at once (threads; they compute on a few CPU turns)
  * @param arguments the command line's arguments as given, for the report, secrets masked
  */
 public record RunSettings(URI target, String showId, URI whep, Arrivals arrivals, Duration duration, double churn,

@@ -4,19 +4,16 @@ import dev.encore.protocol.dtls.DtlsCookieGate;
 import dev.encore.protocol.dtls.DtlsEndpoint;
 import dev.encore.protocol.dtls.DtlsException;
 import dev.encore.protocol.dtls.DtlsIdentity;
+import dev.encore.protocol.dtls.HandshakeWorkers;
 import dev.encore.protocol.srtp.SrtpKeys;
 import dev.encore.protocol.srtp.SrtpSession;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,9 +21,12 @@ import org.slf4j.LoggerFactory;
 import static java.util.Objects.requireNonNull;
 
 /**
- * DTLS-SRTP server handshakes (RFC 5764) on a bounded pool: BouncyCastle's handshake blocks a thread, so at most
- * {@code threads} run at once, at most {@code queue} wait, and each has a timeout. A ClientHello only gets here after the
- * stateless cookie exchange and only from an address that passed an authenticated ICE check.
+ * DTLS-SRTP server handshakes (RFC 5764) on {@link HandshakeWorkers}: BouncyCastle's handshake blocks a thread, so each
+ * runs on its own pool thread (at most {@link #MAX_HANDSHAKES} at once, at most {@code queue} more waiting), but computes
+ * only while it holds one of a few CPU turns and gives its turn back while it waits for the client's next flight. So a
+ * join storm's handshakes wait for their clients side by side instead of queueing behind each other, and the cores left
+ * over stay with the media event loops. Each has a timeout. A ClientHello only gets here after the stateless cookie
+ * exchange and only from an address that passed an authenticated ICE check.
  *
  * <p>Threads: {@link #start} is called by a media event loop; completion runs on a pool thread.
  */
@@ -35,43 +35,42 @@ final class DtlsHandshakes implements AutoCloseable {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
     /** Handshakes waiting for a thread; beyond this a ClientHello is refused (the client re-sends it). */
     static final int QUEUE = 1024;
+    /**
+     * Handshakes in progress at once, so pool threads. Most of them wait for their client (a thread parked in a queue costs
+     * a stack and nothing else); a 2,000-listener storm has a few hundred in flight at its peak.
+     */
+    static final int MAX_HANDSHAKES = 1024;
 
     /**
-     * Pool threads for {@code cores} cores. A handshake costs a few ms of CPU but holds its thread for two round trips to
-     * the client (whose own handshake thread and event loop must be scheduled): at 2 x cores a 2,000-listener ramp on a
-     * busy machine queued handshakes into timeouts. More threads than 4 x cores let bursts of handshakes take the CPU from
-     * the media event loops (measured: 16 threads, 2,000 listeners over 60 s, fan-out delay p99 ~1 s during the ramp;
-     * 8 threads, 0.5 s, all joined).
+     * CPU turns for {@code cores} cores ({@link HandshakeWorkers#computingFor}). Before turns existed the pool's size was
+     * both the CPU bound and the waiting bound: at 2 x cores a 2,000-listener ramp on a busy machine queued handshakes
+     * into timeouts, above 4 x cores bursts took the CPU from the media event loops (2,000 listeners over 60 s with 16
+     * threads: fan-out delay p99 ~1 s during the ramp).
      */
-    static int threadsFor(int cores) {
-        return Math.max(8, 4 * cores);
+    static int computingFor(int cores) {
+        return HandshakeWorkers.computingFor(cores);
     }
 
     private final DtlsIdentity identity;
     private final PeerTable peers;
     private final MediaMetrics metrics;
-    private final ThreadPoolExecutor pool;
+    private final HandshakeWorkers pool;
     private final Duration timeout;
     private final LongSupplier nanoClock;
 
-    DtlsHandshakes(DtlsIdentity identity, PeerTable peers, MediaMetrics metrics, int threads, int queue, Duration timeout) {
-        this(identity, peers, metrics, threads, queue, timeout, System::nanoTime);
+    DtlsHandshakes(DtlsIdentity identity, PeerTable peers, MediaMetrics metrics, int computing, int queue, Duration timeout) {
+        this(identity, peers, metrics, computing, queue, timeout, System::nanoTime);
     }
 
-    DtlsHandshakes(DtlsIdentity identity, PeerTable peers, MediaMetrics metrics, int threads, int queue, Duration timeout,
+    DtlsHandshakes(DtlsIdentity identity, PeerTable peers, MediaMetrics metrics, int computing, int queue, Duration timeout,
             LongSupplier nanoClock) {
         this.nanoClock = requireNonNull(nanoClock, "nanoClock");
         this.identity = requireNonNull(identity, "identity");
         this.peers = requireNonNull(peers, "peers");
         this.metrics = requireNonNull(metrics, "metrics");
         this.timeout = requireNonNull(timeout, "timeout");
-        AtomicInteger n = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue), r -> {
-            Thread t = new Thread(r, "encore-dtls-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }, new ThreadPoolExecutor.AbortPolicy());
-        pool.allowCoreThreadTimeOut(true);
+        this.pool = new HandshakeWorkers("encore-dtls", computing, Math.max(computing, MAX_HANDSHAKES), queue);
+        metrics.dtlsPool(pool::active, pool::waitingForTurn);
     }
 
     /** Starts the server handshake for {@code session} with the admitted ClientHello from {@code from}. */
@@ -169,6 +168,6 @@ final class DtlsHandshakes implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.shutdownNow();
+        pool.close();
     }
 }

@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.function.ToDoubleFunction;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -176,6 +177,16 @@ final class MediaMetrics {
     ShowCounters forShow(String showId) {
         return new ShowCounters(packetsIn.labelValues(showId), bytesIn.labelValues(showId), packetsOut.labelValues(showId),
                 bytesOut.labelValues(showId));
+    }
+
+    /** Gauges of the DTLS handshake pool: handshakes in progress and those waiting for a CPU turn. */
+    void dtlsPool(IntSupplier inProgress, IntSupplier waitingForCpu) {
+        GaugeWithCallback.builder().name("encore_media_dtls_in_progress")
+                .help("DTLS handshakes in progress (computing, or waiting for their client or a CPU turn)")
+                .callback(cb -> cb.call(inProgress.getAsInt())).register(registry);
+        GaugeWithCallback.builder().name("encore_media_dtls_waiting_for_cpu")
+                .help("DTLS handshakes ready to compute but waiting for a CPU turn")
+                .callback(cb -> cb.call(waitingForCpu.getAsInt())).register(registry);
     }
 
     void dtlsHandshake() {

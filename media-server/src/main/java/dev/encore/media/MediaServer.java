@@ -114,7 +114,7 @@ public final class MediaServer implements AutoCloseable {
         PeerTable peers = new PeerTable(PeerTable.CONSENT_TIMEOUT_NANOS, config.effectiveSetupTimeout().toNanos());
         DtlsIdentity identity = DtlsIdentity.generate();
         int cores = Runtime.getRuntime().availableProcessors();
-        DtlsHandshakes handshakes = new DtlsHandshakes(identity, peers, metrics, DtlsHandshakes.threadsFor(cores),
+        DtlsHandshakes handshakes = new DtlsHandshakes(identity, peers, metrics, DtlsHandshakes.computingFor(cores),
                 DtlsHandshakes.QUEUE, DtlsHandshakes.TIMEOUT, clock);
         DtlsCookieGate cookieGate = new DtlsCookieGate();
         List<Channel> channels = new ArrayList<>();

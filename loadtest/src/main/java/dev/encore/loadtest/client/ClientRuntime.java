@@ -1,6 +1,7 @@
 package dev.encore.loadtest.client;
 
 import dev.encore.protocol.dtls.DtlsIdentity;
+import dev.encore.protocol.dtls.HandshakeWorkers;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -16,9 +17,8 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -33,7 +33,8 @@ public final class ClientRuntime implements AutoCloseable {
      * Sizing.
      *
      * @param eventLoops Netty event loops (0: the number of cores)
-     * @param dtlsThreads threads running DTLS handshakes at once; more handshakes wait in the queue
+     * @param dtlsThreads DTLS handshakes in progress at once (each on its own thread, mostly waiting for the server; they
+     *     compute on {@link HandshakeWorkers#computingFor} CPU turns); more wait in a queue
      * @param httpThreads threads for the HTTP client's callbacks
      * @param httpTimeout timeout of one WHEP request
      * @param preferEpoll use epoll when available
@@ -47,19 +48,22 @@ public final class ClientRuntime implements AutoCloseable {
             java.util.Objects.requireNonNull(httpTimeout, "httpTimeout");
         }
 
-        /**
-         * Event loops per core, 32 DTLS threads (a handshake holds its thread for round trips to the server, not for CPU: with
-         * 8, a 2,000-listener ramp queued handshakes past their timeout), 2 HTTP threads, 10 s HTTP timeout, epoll preferred.
-         */
+        /** The default {@code dtlsThreads}: a storm of a few thousand arrivals never queues for a thread. */
+        public static final int DTLS_THREADS = 1024;
+
+        /** Event loops per core, {@value #DTLS_THREADS} DTLS threads, 2 HTTP threads, 10 s HTTP timeout, epoll preferred. */
         public static Options defaults() {
-            return new Options(0, 32, 2, Duration.ofSeconds(10), true);
+            return new Options(0, DTLS_THREADS, 2, Duration.ofSeconds(10), true);
         }
     }
+
+    /** Handshakes waiting for a thread; a run of more arrivals than this in flight at once fails the excess. */
+    private static final int DTLS_QUEUE = 65_536;
 
     private final EventLoopGroup group;
     private final Class<? extends DatagramChannel> channelClass;
     private final boolean epoll;
-    private final ThreadPoolExecutor dtlsPool;
+    private final HandshakeWorkers dtlsPool;
     private final ExecutorService httpExecutor;
     private final HttpClient http;
     private final WhepClient whep;
@@ -74,9 +78,8 @@ public final class ClientRuntime implements AutoCloseable {
         int loops = options.eventLoops() == 0 ? Runtime.getRuntime().availableProcessors() : options.eventLoops();
         this.group = new MultiThreadIoEventLoopGroup(loops, new DefaultThreadFactory("encore-client-io", true), factory);
         this.channelClass = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
-        this.dtlsPool = new ThreadPoolExecutor(options.dtlsThreads(), options.dtlsThreads(), 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), new DefaultThreadFactory("encore-client-dtls", true));
-        this.dtlsPool.allowCoreThreadTimeOut(true);
+        int turns = Math.min(options.dtlsThreads(), HandshakeWorkers.computingFor(Runtime.getRuntime().availableProcessors()));
+        this.dtlsPool = new HandshakeWorkers("encore-client-dtls", turns, options.dtlsThreads(), DTLS_QUEUE);
         this.httpExecutor = java.util.concurrent.Executors.newFixedThreadPool(options.httpThreads(),
                 new DefaultThreadFactory("encore-client-http", true));
         this.http = HttpClient.newBuilder()
@@ -157,13 +160,13 @@ public final class ClientRuntime implements AutoCloseable {
         return channelClass;
     }
 
-    ExecutorService dtlsPool() {
+    Executor dtlsPool() {
         return dtlsPool;
     }
 
-    /** DTLS handshakes waiting for a thread. */
+    /** DTLS handshakes waiting for a thread or a CPU turn: the tool's own handshake backlog. */
     public int dtlsQueued() {
-        return dtlsPool.getQueue().size();
+        return dtlsPool.queued() + dtlsPool.waitingForTurn();
     }
 
     WhepClient whep() {
@@ -182,7 +185,7 @@ public final class ClientRuntime implements AutoCloseable {
     @Override
     public void close() {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        dtlsPool.shutdownNow();
+        dtlsPool.close();
         httpExecutor.shutdownNow();
     }
 }

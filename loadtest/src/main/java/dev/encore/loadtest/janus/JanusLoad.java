@@ -86,7 +86,8 @@ public final class JanusLoad implements Callable<Integer> {
     @Option(names = "--event-loops", defaultValue = "0", paramLabel = "N", description = "client event loops (0: one per core)")
     int eventLoops;
 
-    @Option(names = "--dtls-threads", defaultValue = "32", paramLabel = "N", description = "concurrent DTLS handshakes")
+    @Option(names = "--dtls-threads", defaultValue = "1024", paramLabel = "N",
+            description = "DTLS handshakes in progress at once (threads that mostly wait; they compute on half the cores)")
     int dtlsThreads;
 
     public static void main(String[] args) {

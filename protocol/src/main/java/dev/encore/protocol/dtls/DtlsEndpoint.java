@@ -56,6 +56,8 @@ import org.slf4j.LoggerFactory;
  * One side of a DTLS 1.2 handshake with the use_srtp extension (RFC 5764), over BouncyCastle. It does no I/O of its own:
  * datagrams from the peer are fed in with {@link #receive}, datagrams for the peer go out through the {@code out} callback.
  * BouncyCastle's handshake blocks, so it runs on the executor given to {@link #start} (a bounded pool), with a timeout.
+ * Given {@link HandshakeWorkers}, the handshake computes only while it holds one of their CPU turns and gives it back while
+ * it waits for the peer, so many handshakes can wait on few cores.
  *
  * <p>Thread-safety: {@link #receive} may be called from any thread (an I/O event loop); it never blocks and drops datagrams
  * when its bounded queue is full. Keep feeding DTLS datagrams after the handshake: BouncyCastle re-sends its last flight from
@@ -110,6 +112,10 @@ public final class DtlsEndpoint implements AutoCloseable {
     private final Object dtlsLock = new Object();
 
     private State state = State.NEW;
+    /** The CPU turns of the {@link HandshakeWorkers} running the handshake, or null for a plain executor. */
+    private volatile HandshakeWorkers turns;
+    /** Whether the handshake thread holds a CPU turn; that thread's only. */
+    private boolean holdingTurn;
     private DTLSTransport dtls;
     private volatile boolean closed;
     private volatile boolean connected;
@@ -192,6 +198,7 @@ public final class DtlsEndpoint implements AutoCloseable {
         }
         this.timeout = timeout;
         this.deadlineNanos = System.nanoTime() + timeout.toNanos();
+        this.turns = executor instanceof HandshakeWorkers workers ? workers : null;
         try {
             executor.execute(this::handshake);
         } catch (RejectedExecutionException e) {
@@ -239,17 +246,22 @@ public final class DtlsEndpoint implements AutoCloseable {
     private void handshake() {
         try {
             DTLSTransport established;
-            if (isServer) {
-                DTLSServerProtocol protocol = new DTLSServerProtocol();
-                SrtpServer server = new SrtpServer(remainingMillis());
-                if (request == null) {
-                    protocol.setVerifyRequests(false);
-                    established = protocol.accept(server, transport);
+            takeTurn(false);
+            try {
+                if (isServer) {
+                    DTLSServerProtocol protocol = new DTLSServerProtocol();
+                    SrtpServer server = new SrtpServer(remainingMillis());
+                    if (request == null) {
+                        protocol.setVerifyRequests(false);
+                        established = protocol.accept(server, transport);
+                    } else {
+                        established = protocol.accept(server, transport, request);
+                    }
                 } else {
-                    established = protocol.accept(server, transport, request);
+                    established = new DTLSClientProtocol().connect(new SrtpClient(remainingMillis()), transport);
                 }
-            } else {
-                established = new DTLSClientProtocol().connect(new SrtpClient(remainingMillis()), transport);
+            } finally {
+                giveTurnBack();
             }
             SrtpKeys result = exported;
             if (result == null) {
@@ -269,6 +281,30 @@ public final class DtlsEndpoint implements AutoCloseable {
             drainAfterHandshake();
         } catch (IOException | RuntimeException e) {
             fail(describe(e));
+        }
+    }
+
+    /**
+     * With {@link HandshakeWorkers}, waits for a CPU turn before BouncyCastle computes; see that class. Called by the
+     * handshake thread only.
+     */
+    private void takeTurn(boolean started) throws TlsTimeoutException {
+        HandshakeWorkers workers = turns;
+        if (workers == null || holdingTurn) {
+            return;
+        }
+        if (!workers.acquire(started, deadlineNanos)) {
+            throw new TlsTimeoutException(closed ? "DTLS endpoint closed while waiting for a CPU turn"
+                    : "DTLS handshake waited for a CPU turn past its deadline");
+        }
+        holdingTurn = true;
+    }
+
+    /** Gives the CPU turn back while the handshake waits for the peer, or when it is over. Handshake thread only. */
+    private void giveTurnBack() {
+        if (holdingTurn) {
+            holdingTurn = false;
+            turns.release();
         }
     }
 
@@ -623,11 +659,17 @@ public final class DtlsEndpoint implements AutoCloseable {
                 }
                 long waitNanos = waitMillis <= 0 ? remainingNanos : Math.min(TimeUnit.MILLISECONDS.toNanos(waitMillis),
                         remainingNanos);
-                try {
-                    datagram = inbox.poll(waitNanos, TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("DTLS handshake thread interrupted");
+                datagram = inbox.poll();
+                if (datagram == null) {
+                    // Waiting for the peer: another handshake may compute meanwhile.
+                    giveTurnBack();
+                    try {
+                        datagram = inbox.poll(waitNanos, TimeUnit.NANOSECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException("DTLS handshake thread interrupted");
+                    }
+                    takeTurn(true);
                 }
                 if (datagram == null) {
                     return -1;
