@@ -75,6 +75,9 @@ final class Interaction implements AutoCloseable {
     final AtomicLong polls = new AtomicLong();
     private final List<Member> members = new CopyOnWriteArrayList<>();
     private volatile ShowChannelClient performer;
+    /** The latest round's poll and the end of its voting window (nanoTime); written and read on the group's one loop. */
+    private long openPollId = -1;
+    private long voteWindowEnd;
     private volatile long holdStart;
     private volatile long requestSpread = 1;
 
@@ -105,7 +108,10 @@ final class Interaction implements AutoCloseable {
         }
     }
 
-    /** Joins listener {@code slot} to the channel (asynchronously). */
+    /**
+     * Joins listener {@code slot} to the channel (asynchronously). A voter that joins while a round's votes are still
+     * coming in votes in it at a random moment of what is left of the window.
+     */
     void join(int slot, boolean voter, boolean requester) {
         Member m = new Member(slot, voter, requester);
         InetSocketAddress local = loopback ? new InetSocketAddress("127.0.0." + (2 + slot % SOURCE_ADDRESSES), 0) : null;
@@ -116,6 +122,12 @@ final class Interaction implements AutoCloseable {
                 m.client = c;
                 members.add(m);
                 joined.increment();
+                long left = voteWindowEnd - System.nanoTime();
+                if (voter && openPollId >= 0 && left > 0) {
+                    // Joined while a round's votes are still coming in: a real listener would vote in it too.
+                    long pollId = openPollId;
+                    group.schedule(() -> m.vote(pollId), ThreadLocalRandom.current().nextLong(left), TimeUnit.NANOSECONDS);
+                }
                 if (requester) {
                     scheduleRequest(m);
                 }
@@ -159,6 +171,8 @@ final class Interaction implements AutoCloseable {
             }
             long pollId = ack.path("result").path("pollId").asLong();
             polls.incrementAndGet();
+            openPollId = pollId;
+            voteWindowEnd = System.nanoTime() + Math.max(1, spread);
             for (Member m : members) {
                 if (m.voter) {
                     long delay = ThreadLocalRandom.current().nextLong(Math.max(1, spread));

@@ -108,6 +108,8 @@ public final class LoadRun {
     private final PrintWriter out;
 
     // Recorded on the runtime's loops; drained by the run's thread.
+    /** The run's show-channel side, or null; set by the run's thread before arrivals start. */
+    private Interaction channel;
     private final Recorder latency = new Recorder(3);
     private final Recorder ttfa = new Recorder(3);
     private final Recorder signaling = new Recorder(3);
@@ -159,7 +161,8 @@ public final class LoadRun {
                 s.target() != null ? s.target() + " show " + s.showId() : "WHEP " + s.whep(), s.arrivals(),
                 Durations.format(s.duration()), s.churn() > 0 ? ", churn " + pct(s.churn()) + "/" + Durations.format(s.churnPeriod())
                 : "", s.publish().name().toLowerCase(Locale.ROOT), s.voters() + s.requesters() > 0
-                ? ", voters " + pct(s.voters()) + ", requesters " + pct(s.requesters()) : "",
+                ? ", voters " + pct(s.voters()) + ", requesters " + pct(s.requesters())
+                + (s.media() == RunSettings.Media.NONE ? ", show channel only (no audio)" : "") : "",
                 runtime.epoll() ? "epoll" : "nio", runtime.eventLoopCount());
         out.flush();
         ServerMetrics server = s.target() != null ? new ServerMetrics(s.target()) : null;
@@ -193,6 +196,7 @@ public final class LoadRun {
             if (s.voters() > 0 || s.requesters() > 0) {
                 interaction = new Interaction(s.showChannel(), s.performerKey());
                 interaction.startPerformer();
+                channel = interaction;
             }
             t0 = System.nanoTime();
             long window = s.arrivals().window().toNanos();
@@ -352,6 +356,14 @@ public final class LoadRun {
 
     /** Starts a session for {@code slot}; joins the show channel too when it is the slot's first session and it interacts. */
     private void start(ClientRuntime runtime, int slot, Interaction interaction) {
+        if (s.media() == RunSettings.Media.NONE) {
+            // No audio: the arrival is a show-channel member only (interaction is never null here: checked by RunSettings).
+            Session session = new Session(slot, 0, false);
+            current[slot] = session;
+            sessions.add(session);
+            interaction.join(slot, isChosen(slot, s.voters(), 0.0), isChosen(slot, s.requesters(), 0.5));
+            return;
+        }
         boolean sampled = isSampled(slot, s.decodeSample());
         Session previous = current[slot];
         Session session = new Session(slot, previous == null ? 0 : previous.number + 1, sampled);
@@ -420,7 +432,7 @@ public final class LoadRun {
         int from = ThreadLocalRandom.current().nextInt(n);
         for (int i = 0; i < n; i++) {
             Session c = current[(from + i) % n];
-            if (c != null && !c.churned && c.listener.state() == WebRtcListener.State.CONNECTED) {
+            if (c != null && !c.churned && c.listener != null && c.listener.state() == WebRtcListener.State.CONNECTED) {
                 return c;
             }
         }
@@ -483,7 +495,7 @@ public final class LoadRun {
         long dExpected = 0;
         long dReceived = 0;
         for (Session c : current) {
-            if (c == null) {
+            if (c == null || c.listener == null) {
                 continue;
             }
             if (c.listener.state() == WebRtcListener.State.CONNECTED) {
@@ -495,6 +507,10 @@ public final class LoadRun {
             dReceived += r - c.lastReceived;
             c.lastExpected = e;
             c.lastReceived = r;
+        }
+        if (s.media() == RunSettings.Media.NONE && channel != null) {
+            connected = (int) channel.joined.sum();
+            j = connected;
         }
         double loss = dExpected <= 0 ? Double.NaN : Math.max(0, (double) (dExpected - dReceived) / dExpected);
         long udp = udpReceiveErrors();
@@ -600,7 +616,7 @@ public final class LoadRun {
         // Decode checks while the sampled listeners still hold their last second of PCM.
         Map<Session, Double> tones = new LinkedHashMap<>();
         for (Session c : sessions) {
-            if (c.sampled && c.listener.pcm() != null) {
+            if (c.sampled && c.listener != null && c.listener.pcm() != null) {
                 PcmRing pcm = c.listener.pcm();
                 short[] samples = pcm.snapshot();
                 double hz = samples.length < 4800 ? Double.NaN : ToneAnalysis.dominantFrequency(samples, pcm.channels(), 48_000);
@@ -620,6 +636,9 @@ public final class LoadRun {
         Map<String, Long> counts = new TreeMap<>();
         long joined = 0;
         for (Session c : sessions) {
+            if (c.listener == null) {
+                continue;
+            }
             ListenerStats st = c.listener.stats();
             boolean ok = c.ttfaMicros >= 0;
             joined += ok ? 1 : 0;
@@ -658,6 +677,10 @@ public final class LoadRun {
         long unfinished = sessions.stream().filter(c -> c.unfinished).count();
         counts.put("arrivals", sessions.size() - unfinished);
         counts.put("unfinished", unfinished);
+        if (s.media() == RunSettings.Media.NONE && interaction != null) {
+            // Without audio, an arrival has joined when the show channel welcomed it.
+            joined = interaction.joined.sum();
+        }
         counts.put("joined", joined);
         counts.put("churned", sessions.stream().filter(c -> c.churned).count());
         counts.put("elapsedMillis", elapsedMillis);
@@ -687,7 +710,8 @@ public final class LoadRun {
         boolean allFull = !failed.isEmpty() && failed.keySet().stream().allMatch(k -> k.equals("full"));
         if (joined == 0 && !allFull) {
             exit = RunResult.EXIT_COULD_NOT_RUN;
-            verdict = "COULD NOT RUN: no listener heard audio (failures: " + (failed.isEmpty() ? "none" : failed) + ")";
+            verdict = "COULD NOT RUN: no listener " + (s.media() == RunSettings.Media.NONE ? "joined the show channel"
+                    : "heard audio") + " (failures: " + (failed.isEmpty() ? "none" : failed) + ")";
         } else if (Slo.allMet(slo)) {
             exit = RunResult.EXIT_MET;
             verdict = "PASS: every objective met";

@@ -73,6 +73,11 @@ public final class LoadTestCommand implements Callable<Integer> {
             description = "fraction of listeners that leave and rejoin per period (default period 60s), e.g. 10%% or 0.05/30s")
     String churn;
 
+    @Option(names = "--media", paramLabel = "webrtc|none", defaultValue = "webrtc",
+            description = "webrtc: every arrival is a WebRTC listener (default); none: arrivals only join the show channel,"
+                    + " to measure polls and requests at scale (needs --voters or --requesters)")
+    String media;
+
     @Option(names = "--publish", paramLabel = "synthetic|none",
             description = "synthetic: publish a stamped tone over WHIP (default with --target); none: listen to whoever performs")
     String publish;
@@ -164,7 +169,7 @@ public final class LoadTestCommand implements Callable<Integer> {
         Duration churnPeriod = churnParts.length > 1 ? Durations.parse(churnParts[1]) : Duration.ofSeconds(60);
         RunSettings.Publish p;
         if (publish == null) {
-            p = whep != null ? RunSettings.Publish.NONE : RunSettings.Publish.SYNTHETIC;
+            p = whep != null || media() == RunSettings.Media.NONE ? RunSettings.Publish.NONE : RunSettings.Publish.SYNTHETIC;
         } else {
             p = switch (publish.trim().toLowerCase(Locale.ROOT)) {
                 case "synthetic" -> RunSettings.Publish.SYNTHETIC;
@@ -175,7 +180,15 @@ public final class LoadTestCommand implements Callable<Integer> {
         String key = performerKey != null ? performerKey : System.getenv("ENCORE_PERFORMER_KEY");
         String bearer = token != null ? token : System.getenv("ENCORE_TOKEN");
         return new RunSettings(target, show, whep, a, duration, churnFraction, churnPeriod, p, key, bearer, voters, requesters,
-                decodeSample, Slo.parse(slo), report, eventLoops, dtlsThreads, arguments());
+                decodeSample, Slo.parse(slo), report, eventLoops, dtlsThreads, media(), arguments());
+    }
+
+    private RunSettings.Media media() {
+        return switch (media.trim().toLowerCase(Locale.ROOT)) {
+            case "webrtc" -> RunSettings.Media.WEBRTC;
+            case "none" -> RunSettings.Media.NONE;
+            default -> throw new IllegalArgumentException("media: '" + media + "' (expected: webrtc or none)");
+        };
     }
 
     /** The arguments as given, with secrets masked. */

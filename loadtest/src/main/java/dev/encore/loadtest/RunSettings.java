@@ -31,11 +31,12 @@ import java.util.Locale;
  * @param reportDir where the report goes, or null
  * @param eventLoops client event loops (0: one per core)
  * @param dtlsThreads DTLS handshakes in progress at once (threads; they compute on a few CPU turns)
+ * @param media whether each arrival is a WebRTC listener, or only joins the show channel (the poll benchmark)
  * @param arguments the command line's arguments as given, for the report, secrets masked
  */
 public record RunSettings(URI target, String showId, URI whep, Arrivals arrivals, Duration duration, double churn,
         Duration churnPeriod, Publish publish, String performerKey, String token, double voters, double requesters,
-        double decodeSample, Slo slo, Path reportDir, int eventLoops, int dtlsThreads, List<String> arguments) {
+        double decodeSample, Slo slo, Path reportDir, int eventLoops, int dtlsThreads, Media media, List<String> arguments) {
 
     /** A churned listener comes back this long after leaving. */
     public static final Duration REJOIN_AFTER = Duration.ofSeconds(1);
@@ -48,8 +49,20 @@ public record RunSettings(URI target, String showId, URI whep, Arrivals arrivals
         NONE
     }
 
+    /** What each arrival is. */
+    public enum Media {
+        /** A WebRTC listener (WHEP, ICE, DTLS-SRTP, audio); voters and requesters also join the show channel. */
+        WEBRTC,
+        /**
+         * No audio: every arrival joins only the show channel (receives its broadcasts; votes and requests as chosen). The
+         * poll and request benchmark: the show channel's load without the media server's.
+         */
+        NONE
+    }
+
     public RunSettings {
         requireNonNull(arrivals, "arrivals");
+        requireNonNull(media, "media");
         requireNonNull(duration, "duration");
         requireNonNull(churnPeriod, "churnPeriod");
         requireNonNull(publish, "publish");
@@ -82,6 +95,19 @@ public record RunSettings(URI target, String showId, URI whep, Arrivals arrivals
         if ((voters > 0 || requesters > 0) && (performerKey == null || performerKey.isEmpty())) {
             throw new IllegalArgumentException("performer key: none (expected: --performer-key KEY or $ENCORE_PERFORMER_KEY"
                     + " with --voters or --requesters: the tool opens the polls as the performer)");
+        }
+        if (media == Media.NONE) {
+            if (target == null) {
+                throw new IllegalArgumentException("media: none with --whep (expected: an Encore --target and --show: without"
+                        + " audio the audience joins Encore's show channel)");
+            }
+            if (voters <= 0 && requesters <= 0) {
+                throw new IllegalArgumentException("media: none without voters or requesters (expected: --voters and/or"
+                        + " --requesters > 0: without audio the run measures the show channel)");
+            }
+            if (churn > 0) {
+                throw new IllegalArgumentException("churn with media none (expected: --churn 0: churn is for WebRTC listeners)");
+            }
         }
         if (duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException("duration: " + Durations.format(duration) + " (expected: > 0)");
@@ -140,6 +166,6 @@ public record RunSettings(URI target, String showId, URI whep, Arrivals arrivals
         return "RunSettings[" + (target != null ? target + " show " + showId : "whep " + whep) + ", " + arrivals + ", duration "
                 + Durations.format(duration) + ", churn " + churn + "/" + Durations.format(churnPeriod) + ", publish " + publish
                 + ", performerKey " + (performerKey == null ? "none" : "****") + ", token " + (token == null ? "none" : "****")
-                + ", voters " + voters + ", requesters " + requesters + ", slo " + slo + "]";
+                + ", voters " + voters + ", requesters " + requesters + ", media " + media + ", slo " + slo + "]";
     }
 }

@@ -52,11 +52,32 @@ class LoadRunTest {
     private RunSettings settings(Arrivals arrivals, Duration duration, double voters, double requesters, String slo) {
         return new RunSettings(server.base(), LoopbackShowServer.SHOW, null, arrivals, duration, 0, Duration.ofSeconds(60),
                 RunSettings.Publish.SYNTHETIC, LoopbackShowServer.KEY, null, voters, requesters, 0.25, Slo.parse(slo), null, 0, 4,
-                List.of("--test"));
+                RunSettings.Media.WEBRTC, List.of("--test"));
     }
 
     private RunResult run(RunSettings settings) throws Exception {
         return new LoadRun(settings, LoadRun.runtimeOptions(settings), new PrintWriter(out, true)).run(runtime);
+    }
+
+    @Test
+    void withoutMediaEveryArrivalJoinsTheShowChannelAndVotesAreCounted() throws Exception {
+        RunSettings settings = new RunSettings(server.base(), LoopbackShowServer.SHOW, null, Arrivals.ramp(20, Duration.ofMillis(500)),
+                Duration.ofSeconds(4), 0, Duration.ofSeconds(60), RunSettings.Publish.NONE, LoopbackShowServer.KEY, null, 1.0, 0.25,
+                0.25, Slo.parse("joined>=100%,tally.p99<3s,request.p99<3s"), null, 0, 4, RunSettings.Media.NONE, List.of("--test"));
+        RunResult r = run(settings);
+
+        assertThat(r.exitCode()).as(out + FinalTable.render(r)).isEqualTo(RunResult.EXIT_MET);
+        assertThat(r.count("arrivals")).isEqualTo(20);
+        assertThat(r.count("channelJoined")).isEqualTo(20);
+        assertThat(r.count("joined")).isEqualTo(20);
+        // No WebRTC: the media server relayed nothing and the tool counted no packets.
+        assertThat(server.packetsOut()).isZero();
+        assertThat(r.count("packets")).isZero();
+        long requesters = IntStream.range(0, 20).filter(i -> LoadRun.isChosen(i, 0.25, 0.5)).count();
+        assertThat(r.count("votesAcked")).isEqualTo(r.count("votesSent")).isEqualTo(20);
+        assertThat(r.histograms().get("tally").getTotalCount()).isEqualTo(20);
+        assertThat(r.count("requestsAcked")).isEqualTo(requesters);
+        assertThat(r.interactionErrors()).isEmpty();
     }
 
     @Test
@@ -158,7 +179,7 @@ class LoadRunTest {
     void churnedListenersLeaveAndRejoinAsNewSessions() throws Exception {
         RunSettings s = new RunSettings(server.base(), LoopbackShowServer.SHOW, null, Arrivals.ramp(4, Duration.ofMillis(400)),
                 Duration.ofSeconds(4), 1.0, Duration.ofSeconds(2), RunSettings.Publish.SYNTHETIC, LoopbackShowServer.KEY, null, 0, 0,
-                0.01, Slo.parse("joined>=100%"), null, 0, 4, List.of());
+                0.01, Slo.parse("joined>=100%"), null, 0, 4, RunSettings.Media.WEBRTC, List.of());
         RunResult r = run(s);
 
         // 100 % of 4 listeners per 2 s: a leave every 0.5 s of the 4 s hold but its last 2 s, each back 1 s later.
@@ -175,7 +196,7 @@ class LoadRunTest {
     void aRefusedPerformerKeyCannotRun() {
         RunSettings s = new RunSettings(server.base(), LoopbackShowServer.SHOW, null, Arrivals.ramp(1, Duration.ZERO),
                 Duration.ofSeconds(1), 0, Duration.ofSeconds(60), RunSettings.Publish.SYNTHETIC, "wrong-key-123", null, 0, 0, 0.01,
-                Slo.none(), null, 0, 4, List.of());
+                Slo.none(), null, 0, 4, RunSettings.Media.WEBRTC, List.of());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(s)).isInstanceOf(LoadRun.CouldNotRun.class)
                 .hasMessageContaining("performer key was refused (WHIP answered 401)").hasMessageNotContaining("wrong-key-123");
     }
@@ -184,7 +205,7 @@ class LoadRunTest {
     void aPerformerRefusedOnTheShowChannelCannotRun() {
         RunSettings s = new RunSettings(server.base(), LoopbackShowServer.SHOW, null, Arrivals.ramp(1, Duration.ZERO),
                 Duration.ofSeconds(1), 0, Duration.ofSeconds(60), RunSettings.Publish.NONE, "wrong-key-456", null, 0.5, 0, 0.01,
-                Slo.none(), null, 0, 4, List.of());
+                Slo.none(), null, 0, 4, RunSettings.Media.WEBRTC, List.of());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(s)).isInstanceOf(LoadRun.CouldNotRun.class)
                 .hasMessageContaining("refused the performer").hasMessageContaining("unauthorized")
                 .hasMessageNotContaining("wrong-key-456");
@@ -193,7 +214,8 @@ class LoadRunTest {
     @Test
     void anUnknownShowCannotRun() {
         RunSettings s = new RunSettings(server.base(), "nope", null, Arrivals.ramp(1, Duration.ZERO), Duration.ofSeconds(1), 0,
-                Duration.ofSeconds(60), RunSettings.Publish.NONE, null, null, 0, 0, 0.01, Slo.none(), null, 0, 4, List.of());
+                Duration.ofSeconds(60), RunSettings.Publish.NONE, null, null, 0, 0, 0.01, Slo.none(), null, 0, 4,
+                RunSettings.Media.WEBRTC, List.of());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(s)).isInstanceOf(LoadRun.CouldNotRun.class)
                 .hasMessageContaining("has no show 'nope'");
     }

@@ -86,6 +86,26 @@ class LoadTestCommandTest {
     }
 
     @Test
+    void mediaNoneIsForTheShowChannelOfAnEncoreTarget() {
+        assertThat(run("--target", "http://127.0.0.1:1", "--show", "demo", "--media", "none")).isEqualTo(2);
+        assertThat(err.toString()).contains("media: none without voters or requesters (expected: --voters and/or --requesters");
+        StringWriter e = new StringWriter();
+        CommandLine cli = new CommandLine(new LoadTestCommand());
+        cli.setErr(new PrintWriter(e, true));
+        assertThat(cli.execute("--whep", "http://127.0.0.1:1/whep/x", "--media", "none")).isEqualTo(2);
+        assertThat(e.toString()).contains("media: none with --whep");
+        assertThat(run("--target", "http://127.0.0.1:1", "--show", "demo", "--media", "radio")).isEqualTo(2);
+        assertThat(err.toString()).contains("media: 'radio' (expected: webrtc or none)");
+
+        new CommandLine(command).parseArgs("--target", "http://127.0.0.1:8080", "--show", "demo", "--media", "none",
+                "--voters", "100%", "--performer-key", "k");
+        RunSettings s = command.settings();
+        assertThat(s.media()).isEqualTo(RunSettings.Media.NONE);
+        // No audio to measure, so no synthetic performer unless asked for.
+        assertThat(s.publish()).isEqualTo(RunSettings.Publish.NONE);
+    }
+
+    @Test
     void optionsBecomeSettingsWithSecretsMasked() {
         new CommandLine(command).parseArgs("--target", "http://127.0.0.1:8080", "--show", "demo", "--arrivals", "storm:2000@10s",
                 "--duration", "45s", "--churn", "10%/30s", "--performer-key", "sekrit-key", "--token=sekrit-token", "--voters",
@@ -100,6 +120,7 @@ class LoadTestCommandTest {
         assertThat(s.performerKey()).isEqualTo("sekrit-key");
         assertThat(s.voters()).isEqualTo(0.5);
         assertThat(s.requesters()).isEqualTo(0.1);
+        assertThat(s.media()).isEqualTo(RunSettings.Media.WEBRTC);
         assertThat(s.slo().objectives()).hasSize(2);
         assertThat(s.showChannel()).hasToString("ws://127.0.0.1:8080/ws/demo");
         assertThat(s.commandLine()).contains("--performer-key ****", "--token=****").doesNotContain("sekrit");
