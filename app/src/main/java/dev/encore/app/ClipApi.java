@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.encore.app.HttpApi.HttpError;
+import dev.encore.recording.AtomicFiles;
 import dev.encore.recording.clip.ClipException;
 import dev.encore.recording.clip.ClipRenderer;
 import dev.encore.recording.clip.ClipRequest;
@@ -21,11 +22,9 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -459,30 +458,12 @@ final class ClipApi implements AutoCloseable {
     /** The clip's list entry beside it (temp file, fsync, rename), so a restart lists it again. */
     private void writeStored(Clip clip) {
         Path target = storedJson(clip);
-        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
         try {
-            ObjectNode node = clipJson(clip).put("show", clip.show());
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer bytes = ByteBuffer.wrap(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
-                while (bytes.hasRemaining()) {
-                    out.write(bytes);
-                }
-                out.force(true);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.write(target, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(
+                    clipJson(clip).put("show", clip.show())));
         } catch (IOException e) {
             // The clip is there and listed until a restart; only its entry after one is lost.
             LOG.warn("show {}: clip {} is ready but {} could not be written: {}", clip.show(), clip.id(), target, e.toString());
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // nothing more to do
-            }
         }
     }
 
