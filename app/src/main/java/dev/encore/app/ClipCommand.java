@@ -1,8 +1,5 @@
 package dev.encore.app;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.encore.recording.OggOpusReader;
 import dev.encore.recording.clip.ClipException;
 import dev.encore.recording.clip.ClipRenderer;
 import dev.encore.recording.clip.ClipRequest;
@@ -15,14 +12,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -76,13 +69,6 @@ final class ClipCommand implements Callable<Integer> {
         }
     }
 
-    /** One chapter of the sidecar with where it ends. */
-    record Span(int song, String title, double fromSeconds, double toSeconds) {
-        double length() {
-            return toSeconds - fromSeconds;
-        }
-    }
-
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -97,25 +83,18 @@ final class ClipCommand implements Callable<Integer> {
                 showId = config.id();
             }
             HighlightsSettings highlights = config == null ? HighlightsSettings.DEFAULT : config.highlights();
-            Path sidecar = latestRecording(dataDir, showId);
-            JsonNode meta = new ObjectMapper().readTree(sidecar.toFile());
-            Path recording = sidecar.resolveSibling(meta.path("file").asText());
-            if (!Files.isRegularFile(recording)) {
-                throw new ClipException("the recording " + recording + " named by " + sidecar + " is missing"
-                        + " (expected: the .opus file next to its chapters)");
-            }
-            List<Span> spans = spans(meta, durationSeconds(meta, recording));
-            Span span = choose(spans, recording);
-            ClipRequest.Builder request = ClipRequest.builder(recording)
+            RecordingCatalog.Recording recording = RecordingCatalog.latest(dataDir, showId);
+            RecordingCatalog.Song span = choose(recording);
+            ClipRequest.Builder request = ClipRequest.builder(recording.file())
                     .span(span.fromSeconds(), span.toSeconds())
                     .maxSeconds(highlights.maxSeconds())
                     .coverImage(highlights.cover())
-                    .showTitle(config != null ? config.title() : meta.path("title").asText(showId))
+                    .showTitle(config != null ? config.title() : recording.title() != null ? recording.title() : showId)
                     .songTitle(span.title())
-                    .performer(meta.path("artist").asText(""));
+                    .performer(recording.artist() != null ? recording.artist() : "");
             ClipResult result = new ClipRenderer().render(request.build(), this.out);
             out.printf(Locale.ROOT, "%s: %.2f s from %.2f s of %s (%s + %s, %d bytes)%n", result.file(),
-                    result.durationSeconds(), result.fromSeconds(), recording.getFileName(), result.videoCodec(),
+                    result.durationSeconds(), result.fromSeconds(), recording.file().getFileName(), result.videoCodec(),
                     result.audioCodec(), result.bytes());
             out.flush();
             return 0;
@@ -145,80 +124,21 @@ final class ClipCommand implements Callable<Integer> {
         }
     }
 
-    /** The chapters sidecar of the show's latest recording (by its start time). */
-    static Path latestRecording(Path dataDir, String showId) throws ClipException, IOException {
-        Path dir = dataDir.resolve("recordings");
-        if (!Files.isDirectory(dir)) {
-            throw new ClipException("no recordings in " + dataDir + " (expected: a data directory with a recordings folder,"
-                    + " as the server writes when a set of a show with recording: true was played)");
-        }
-        ObjectMapper json = new ObjectMapper();
-        Path best = null;
-        Instant bestAt = null;
-        List<Path> sidecars;
-        try (Stream<Path> files = Files.list(dir)) {
-            sidecars = files.filter(p -> p.getFileName().toString().endsWith(".chapters.json")).sorted().toList();
-        }
-        for (Path sidecar : sidecars) {
-            JsonNode meta;
-            try {
-                meta = json.readTree(sidecar.toFile());
-            } catch (IOException e) {
-                continue; // not ours, or unreadable: another recording may do
-            }
-            if (!showId.equals(meta.path("show").asText()) || !meta.path("startedAt").isTextual()) {
-                continue;
-            }
-            Instant at = Instant.parse(meta.path("startedAt").asText());
-            if (bestAt == null || !at.isBefore(bestAt)) {
-                best = sidecar;
-                bestAt = at;
-            }
-        }
-        if (best == null) {
-            throw new ClipException("no recording of show " + showId + " in " + dir
-                    + " (expected: a set of that show recorded by the server with this data directory)");
-        }
-        return best;
-    }
-
-    /** The playable length: the sidecar's once the recording was closed, else what the file holds (a crash). */
-    private static double durationSeconds(JsonNode meta, Path recording) throws IOException {
-        if (meta.path("complete").asBoolean(false) && meta.path("durationMillis").asLong(0) > 0) {
-            return meta.path("durationMillis").asLong() / 1000.0;
-        }
-        return OggOpusReader.read(recording).playableSamples() / 48_000.0;
-    }
-
-    /** Each chapter from its offset to the next one's (the last to the end of the recording). */
-    static List<Span> spans(JsonNode meta, double durationSeconds) {
-        List<Span> spans = new ArrayList<>();
-        JsonNode chapters = meta.path("chapters");
-        for (int i = 0; i < chapters.size(); i++) {
-            JsonNode c = chapters.get(i);
-            double start = c.path("offsetMillis").asLong() / 1000.0;
-            double end = i + 1 < chapters.size() ? chapters.get(i + 1).path("offsetMillis").asLong() / 1000.0 : durationSeconds;
-            spans.add(new Span(c.path("song").asInt(), c.path("title").asText(""), start, Math.max(start, end)));
-        }
-        return spans;
-    }
-
-    private Span choose(List<Span> spans, Path recording) throws UsageException, ClipException {
+    private RecordingCatalog.Song choose(RecordingCatalog.Recording recording) throws UsageException, ClipException {
+        String name = recording.file().getFileName().toString();
         if (from != null) {
-            Span within = spans.stream().filter(s -> s.fromSeconds() <= from && from < s.toSeconds()).findFirst().orElse(null);
-            return new Span(within == null ? -1 : within.song(), within == null ? "" : within.title(), from, to);
+            String title = recording.songAt(from).map(RecordingCatalog.Song::title).orElse("");
+            return new RecordingCatalog.Song(-1, title, from, to);
         }
-        if (spans.isEmpty()) {
-            throw new ClipException("the recording " + recording.getFileName() + " has no songs (expected: chapters from"
+        if (recording.songs().isEmpty()) {
+            throw new ClipException("the recording " + name + " has no songs (expected: chapters from"
                     + " set.next during the set; use --from and --to for a span)");
         }
         if (song != null) {
             // A song played twice (set.prev) keeps its first take.
-            return spans.stream().filter(s -> s.song() == song - 1).findFirst().orElseThrow(() -> new UsageException(
-                    "--song " + song + ": not played in " + recording.getFileName() + " (expected: one of "
-                            + String.join(", ", spans.stream().map(s -> String.valueOf(s.song() + 1)).distinct().toList())
-                            + ")"));
+            return recording.song(song).orElseThrow(() -> new UsageException("--song " + song + ": not played in " + name
+                    + " (expected: one of " + recording.songNumbers() + ")"));
         }
-        return spans.stream().max(Comparator.comparingDouble(Span::length)).orElseThrow();
+        return recording.songs().stream().max(Comparator.comparingDouble(RecordingCatalog.Song::length)).orElseThrow();
     }
 }

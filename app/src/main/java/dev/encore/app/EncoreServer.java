@@ -74,6 +74,7 @@ public final class EncoreServer implements AutoCloseable {
     private final OnAirWatcher onAir;
     private volatile TelegramBridges telegram = TelegramBridges.none();
     private final ShowRecordings recordings;
+    private volatile ClipApi clips;
     private volatile boolean closed;
 
     /** How often the routers are asked whether the performer's audio arrives (OnAir events lag by at most this). */
@@ -146,6 +147,7 @@ public final class EncoreServer implements AutoCloseable {
         }
         OnAirWatcher onAir = null;
         ShowRecordings recordings = null;
+        ClipApi clips = null;
         try {
             for (ShowConfig show : showList) {
                 media.addShow(show);
@@ -171,6 +173,8 @@ public final class EncoreServer implements AutoCloseable {
             recordings = new ShowRecordings(stateDir, media::router, SetRecorder.Options.defaults())
                     .subscribe(channel, showList);
             api.recordings(recordings::status);
+            clips = new ClipApi(stateDir, showList, Clock.systemUTC()); // clips on demand from <data dir>/recordings
+            api.clips(clips);
             api.reports(ReportApi.desk(channel));
             if (options.dataDir() != null) {
                 ReportApi.Writer reports = new ReportApi.Writer(options.dataDir().resolve("reports"), showList,
@@ -186,6 +190,7 @@ public final class EncoreServer implements AutoCloseable {
             EncoreServer server = new EncoreServer(options, showList, media, http, channel, publicUrl, onAir,
                     recordings);
             started.set(server);
+            server.clips = clips;
             try {
                 server.telegram = TelegramBridges.start(showList, channel, stateDir, server::baseUrl, new TokenAuthority(secret),
                         Clock.systemUTC());
@@ -204,6 +209,9 @@ public final class EncoreServer implements AutoCloseable {
             }
             if (recordings != null) {
                 recordings.close();
+            }
+            if (clips != null) {
+                clips.close();
             }
             media.close();
             channel.close();
@@ -265,6 +273,7 @@ public final class EncoreServer implements AutoCloseable {
         onAir.close();
         try {
             http.close();
+            clips.close();
             recordings.close(); // before the media server: the recorders get their last packets, then EOS and chapters
         } finally {
             try {

@@ -93,6 +93,7 @@ final class HttpApi {
     private volatile TelegramBridges telegram = TelegramBridges.none();
     private volatile Function<String, Optional<RecordingStatus>> recordings = show -> Optional.empty();
     private volatile ReportApi reports;
+    private volatile ClipApi clips;
 
     /**
      * Runs one performer command given as the show channel's JSON and completes with the channel's answer JSON (an
@@ -153,6 +154,22 @@ final class HttpApi {
                 .add(HttpMethod.GET, "/go/{show}/{drop}", (req, p) -> dropApi().go(req, show(p), p.get("drop")))
                 .addAsync(HttpMethod.POST, "/api/shows/{show}/drops/{drop}/sold",
                         (req, p) -> dropApi().sold(req, show(p), p.get("drop")))
+                .addAsync(HttpMethod.GET, "/api/shows/{show}/recordings", (req, p) -> {
+                    ShowConfig show = show(p);
+                    return clipApi().recordings(req, show);
+                })
+                .addAsync(HttpMethod.POST, "/api/shows/{show}/clips", (req, p) -> {
+                    ShowConfig show = show(p);
+                    return clipApi().create(req, show);
+                })
+                .add(HttpMethod.GET, "/api/shows/{show}/clips", (req, p) -> {
+                    ShowConfig show = show(p);
+                    return clipApi().list(req, show);
+                })
+                .addAsync(HttpMethod.GET, "/api/shows/{show}/clips/{file}", (req, p) -> {
+                    ShowConfig show = show(p);
+                    return clipApi().download(req, show, p.get("file"));
+                })
                 .add(HttpMethod.GET, "/healthz", (req, p) -> healthz())
                 .add(HttpMethod.GET, "/metrics", (req, p) -> prometheus())
                 .add(HttpMethod.GET, "/assets/{file}", (req, p) -> asset(p.get("file")));
@@ -231,6 +248,20 @@ final class HttpApi {
         if (api == null) {
             throw new HttpError(HttpResponseStatus.SERVICE_UNAVAILABLE, "the show channel is not running on this server"
                     + " (expected: a server started with its show channel)");
+        }
+        return api;
+    }
+
+    /** Connects the highlights clips (issue 7); before the server takes requests. */
+    void clips(ClipApi clipApi) {
+        this.clips = requireNonNull(clipApi, "clipApi");
+    }
+
+    private ClipApi clipApi() throws HttpError {
+        ClipApi api = clips;
+        if (api == null) {
+            throw new HttpError(HttpResponseStatus.SERVICE_UNAVAILABLE, "clips are not made on this server"
+                    + " (expected: a server started with a data directory for its recordings)");
         }
         return api;
     }
@@ -609,7 +640,9 @@ final class HttpApi {
                 .put("status", "/api/shows/" + show.id() + "/performer")
                 .put("listen", "/l/" + show.id())
                 .put("ws", "/ws/" + show.id())
-                .put("actions", "/api/shows/" + show.id() + "/actions");
+                .put("actions", "/api/shows/" + show.id() + "/actions")
+                .put("recordings", "/api/shows/" + show.id() + "/recordings")
+                .put("clips", "/api/shows/" + show.id() + "/clips");
         if (show.audio() != null) {
             data.put("bitrate", show.audio().bitrate()).put("stereo", show.audio().stereo());
         }
@@ -723,6 +756,12 @@ final class HttpApi {
         HttpError(HttpResponseStatus status, String message) {
             super(message, null, false, false);
             this.status = status;
+        }
+
+        /** Adds {@code Retry-After} (RFC 9110 §10.2.3) to a 409, 429 or 503. */
+        HttpError retryAfter(int seconds) {
+            this.retryAfterSeconds = seconds;
+            return this;
         }
 
         /** Adds a {@code WWW-Authenticate} challenge (RFC 9110 §11.6.1) to the 401. */

@@ -151,7 +151,7 @@ class PerformerConsoleBrowserTest {
     }
 
     /** Headless Chromium at a laptop's size, its fake microphone playing {@code wav}. */
-    private static WebDriver startChromium(Path profile, Path wav) {
+    static WebDriver startChromium(Path profile, Path wav) {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(ListenerPageBrowserTest.CHROMEDRIVER))
                 .usingAnyFreePort()

@@ -71,6 +71,7 @@
   function lock(text) {
     stop();
     closeChannel();
+    resetHighlights();
     key = null;
     localStorage.removeItem(KEY_STORE);
     document.body.dataset.locked = 'true';
@@ -584,6 +585,189 @@
     $('bot-posts').replaceChildren(...items);
   }
   setInterval(() => { refreshBot().catch(() => {}); }, 2000);
+
+  // ---- Highlights: clips of the set's recording, made on the server (docs/protocol.md: /recordings, /clips) ----------
+  // One clip renders at a time on the server; the list is polled every second while one renders, else every 5 s. A ready
+  // clip is fetched with the key and played from a blob: URL (a <video src> cannot send the Authorization header).
+
+  const CLIP_STATE_TEXT = { rendering: 'rendering…', ready: 'ready', failed: 'failed' };
+  let latestRecording = null; // the newest recording, as GET /recordings lists it
+  let clipList = [];          // the show's clips, newest first, as GET /clips lists them
+  let clipBlob = null;        // { id, url } of the clip loaded into the video element
+  let highlightsTick = 0;
+
+  const minutes = (s) => Math.floor(s / 60) + ':' + String(Math.floor(s % 60)).padStart(2, '0');
+
+  async function refreshRecordings() {
+    const r = await fetch(show.recordings, { headers: authHeaders(), cache: 'no-store' });
+    if (!r.ok) { return; }
+    const latest = (await r.json()).recordings[0] || null;
+    if (JSON.stringify(latest) !== JSON.stringify(latestRecording)) {
+      latestRecording = latest;
+      renderRecording();
+    }
+  }
+
+  // The songs of the newest recording (a song played twice: its first take, as the server clips it), then "A span".
+  function renderRecording() {
+    const rec = latestRecording;
+    const select = $('clip-song');
+    const chosen = select.value;
+    const seen = new Set();
+    const options = [];
+    for (const c of rec ? rec.chapters : []) {
+      if (seen.has(c.song)) { continue; }
+      seen.add(c.song);
+      const option = el('option', null, c.song + '. ' + c.title + ' (' + minutes(c.fromSeconds) + '–' + minutes(c.toSeconds) + ')');
+      option.value = String(c.song);
+      options.push(option);
+    }
+    const span = el('option', null, 'A span: from … to …');
+    span.value = 'span';
+    options.push(span);
+    select.replaceChildren(...options);
+    if (options.some((o) => o.value === chosen)) { select.value = chosen; }
+    $('clip-span').hidden = select.value !== 'span';
+    $('clip-make').disabled = !rec;
+    $('highlights-source').textContent = rec
+      ? 'From the recording started at ' + new Date(rec.startedAt).toLocaleTimeString() + ' · ' + minutes(rec.durationSeconds)
+        + (rec.complete ? '' : ' so far')
+      : "Clips are made from the set's recording, once a set has been played.";
+    renderClips();
+  }
+
+  async function refreshClips() {
+    const r = await fetch(show.clips, { headers: authHeaders(), cache: 'no-store' });
+    if (!r.ok) { return; }
+    clipList = (await r.json()).clips;
+    renderClips();
+  }
+
+  function renderClips() {
+    const rendering = clipList.some((c) => c.state === 'rendering');
+    $('highlights-state').textContent = rendering ? 'Rendering…'
+      : clipList.length ? clipList.length + (clipList.length === 1 ? ' clip' : ' clips')
+        : latestRecording ? 'No clips yet' : 'No recording';
+    $('clips').replaceChildren(...clipList.slice(0, 10).map((c) => {
+      const li = el('li', 'clip-item ' + c.state);
+      li.dataset.clipId = c.id;
+      const what = (c.song ? c.song + '. ' : '') + (c.title || 'Span') + ' · ' + minutes(c.fromSeconds) + '–'
+        + minutes(c.toSeconds);
+      li.append(el('span', 'pill', CLIP_STATE_TEXT[c.state] || c.state), el('span', 'clip-what', what));
+      if (c.state === 'ready') {
+        li.append(el('span', 'clip-size', c.durationSeconds.toFixed(1) + ' s · ' + (c.bytes / 1e6).toFixed(1) + ' MB'),
+          button('Play', 'small ok', () => playClip(c)),
+          button('Download', 'small', () => downloadClip(c)));
+      } else if (c.state === 'failed') {
+        li.append(el('span', 'clip-error', c.error));
+      }
+      return li;
+    }));
+  }
+
+  async function loadClip(c) {
+    if (clipBlob && clipBlob.id === c.id) { return clipBlob.url; }
+    const r = await fetch(c.url, { headers: authHeaders(), cache: 'no-store' });
+    if (!r.ok) { throw new Error('the server said ' + r.status); }
+    const url = URL.createObjectURL(await r.blob());
+    if (clipBlob) { URL.revokeObjectURL(clipBlob.url); }
+    clipBlob = { id: c.id, url };
+    return url;
+  }
+
+  async function playClip(c) {
+    try {
+      const video = $('clip-video');
+      video.src = await loadClip(c);
+      video.hidden = false;
+      say('clip', '');
+      await video.play().catch(() => {}); // autoplay may be refused: the controls are there
+    } catch (err) {
+      say('clip', "Can't load the clip (" + err.message + ').');
+    }
+  }
+
+  async function downloadClip(c) {
+    try {
+      const a = el('a');
+      a.href = await loadClip(c);
+      a.download = show.id + '-clip-' + c.id + '.mp4';
+      a.click();
+    } catch (err) {
+      say('clip', "Can't load the clip (" + err.message + ').');
+    }
+  }
+
+  function resetHighlights() {
+    latestRecording = null;
+    clipList = [];
+    highlightsTick = 0;
+    if (clipBlob) { URL.revokeObjectURL(clipBlob.url); clipBlob = null; }
+    $('clip-video').removeAttribute('src');
+    $('clip-video').hidden = true;
+    renderRecording();
+  }
+
+  $('clip-song').addEventListener('change', () => { $('clip-span').hidden = $('clip-song').value !== 'span'; });
+  $('clip-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!latestRecording) { return; }
+    const choice = $('clip-song').value;
+    const ask = choice === 'span' ? { from: $('clip-from').value.trim(), to: $('clip-to').value.trim() }
+      : { song: parseInt(choice, 10) };
+    if (choice === 'span' && (!ask.from || !ask.to)) {
+      say('clip', 'Type where the clip starts and ends, e.g. 1:30 and 2:15.');
+      return;
+    }
+    ask.recording = latestRecording.name;
+    $('clip-make').disabled = true;
+    try {
+      const r = await fetch(show.clips, {
+        method: 'POST',
+        headers: Object.assign({ 'Content-Type': 'application/json' }, authHeaders()),
+        body: JSON.stringify(ask),
+      });
+      if (r.status === 401) {
+        lock('The server no longer accepts this key. Enter it again.');
+        return;
+      }
+      const text = await r.text();
+      if (r.status === 202) {
+        const clip = JSON.parse(text);
+        clipList = [clip, ...clipList.filter((c) => c.id !== clip.id)];
+        renderClips();
+        say('clip', '');
+      } else {
+        // The server says what was wrong and what it expected, in words meant for this panel.
+        say('clip', r.status === 409 && text.startsWith('a clip is rendering')
+          ? 'Another clip is being made. Try again when it is ready.' : text.trim());
+      }
+    } catch (err) {
+      say('clip', "Can't reach the server (" + err.message + ').');
+    } finally {
+      $('clip-make').disabled = !latestRecording;
+    }
+  });
+
+  async function refreshHighlights() {
+    if (!key) { return; }
+    const every5 = highlightsTick++ % 5 === 0;
+    if (every5) { await refreshRecordings(); }
+    if (every5 || clipList.some((c) => c.state === 'rendering')) { await refreshClips(); }
+  }
+  setInterval(() => { refreshHighlights().catch(() => {}); }, 1000);
+
+  // For tests and the curious: the Highlights panel as this console sees it.
+  window.encoreHighlights = () => {
+    const video = $('clip-video');
+    return {
+      recording: latestRecording ? latestRecording.name : null,
+      songs: [...$('clip-song').options].map((o) => o.value),
+      clips: clipList.map((c) => ({ id: c.id, state: c.state, durationSeconds: c.durationSeconds })),
+      video: { loaded: clipBlob ? clipBlob.id : null, readyState: video.readyState, duration: video.duration || 0,
+        error: video.error ? video.error.code : null },
+    };
+  };
 
   // For tests and the curious: the publishing state, the sender's counters, the capture's constraints and settings.
   window.encorePerformer = async () => {

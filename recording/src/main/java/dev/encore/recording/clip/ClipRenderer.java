@@ -122,6 +122,20 @@ public final class ClipRenderer {
         return new ClipResult(out, span.fromSeconds(), span.durationSeconds(), VIDEO_CODEC, AUDIO_CODEC, Files.size(out));
     }
 
+    /**
+     * Checks that the request's span holds audio, without rendering or writing anything: reads the recording up to the
+     * span's end, as {@link #render} would. For a caller that answers a bad span at once and renders later elsewhere.
+     *
+     * @return the clip's length in seconds, as {@link ClipResult#durationSeconds()} will say
+     * @throws ClipException as {@link #render} for the span: no audio there (outside the recording, or only silence), or
+     *     the recording is not Ogg Opus; the cover is not looked at
+     * @throws IOException when reading the recording fails
+     */
+    public double check(ClipRequest request) throws ClipException, IOException {
+        requireNonNull(request, "request");
+        return OpusSpanReader.read(request.recording(), request.fromSeconds(), request.effectiveToSeconds()).durationSeconds();
+    }
+
     private static void write(ClipRequest request, OpusSpan span, BufferedImage cover, Path file) throws IOException {
         TitleCard card = new TitleCard(request.width(), request.height(), cover, request.showTitle(), request.songTitle(),
                 request.performer());

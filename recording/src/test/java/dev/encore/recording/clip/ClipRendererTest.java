@@ -195,6 +195,25 @@ class ClipRendererTest {
     }
 
     @Test
+    void checkSaysWhatRenderWouldWithoutWritingAnything() throws Exception {
+        assertThat(new ClipRenderer().check(request().span(1, 9).maxSeconds(2.5).build())).isEqualTo(2.5);
+        assertThat(new ClipRenderer().check(request().span(8, 30).build())).isCloseTo(2.0, within(0.001));
+        assertThatThrownBy(() -> new ClipRenderer().check(request().span(12, 20).build()))
+                .isInstanceOf(ClipException.class)
+                .hasMessage("no audio between 12.0 s and 20.0 s (expected: a span inside the recording, 0.0–10.0 s)");
+        Path silent = dir.resolve("silent.opus");
+        TestOgg.write(silent, 2, 312, TestOgg.silence(500));
+        assertThatThrownBy(() -> new ClipRenderer().check(ClipRequest.builder(silent).span(2, 4).build()))
+                .isInstanceOf(ClipException.class)
+                .hasMessageStartingWith("no audio between 2.0 s and 4.0 s (only silence there");
+        assertThat(new ClipRenderer().check(request().span(3, 7).coverImage(dir.resolve("nope.png")).build()))
+                .as("the cover is the renderer's business").isEqualTo(4.0);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files).containsExactly(silent);
+        }
+    }
+
+    @Test
     void aSpanOfSilenceHasNoAudio() throws Exception {
         Path silent = dir.resolve("silent.opus");
         TestOgg.write(silent, 2, 312, TestOgg.silence(500)); // 10 s of the recorder's gap packets
