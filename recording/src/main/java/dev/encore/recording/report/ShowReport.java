@@ -98,7 +98,8 @@ public record ShowReport(int version, String show, String openedAt, String setSt
      * time of the run). A session that joined while the performer's audio was off (before it went on air, or during a
      * drop-out, by the run's {@code OnAir} events) waited for the performer, not for the server: it is counted in
      * {@code waitedForPerformer} and left out of the percentiles. Sessions whose audio never started (left early, failed
-     * ICE or DTLS) are in neither.
+     * ICE or DTLS) are in neither. These are media sessions, not listener ids: a listener who reconnects counts again, and
+     * a WHEP player without the show channel counts here but not in {@link Listeners#joins}.
      *
      * @param count sessions in the percentiles
      * @param p50Ms median (nearest rank), 0 when {@code count} is 0
