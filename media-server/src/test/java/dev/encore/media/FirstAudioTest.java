@@ -47,11 +47,7 @@ class FirstAudioTest {
             rig.server().onFirstAudio((showId, sessionId, ttfa) -> told.add(new Told(showId, sessionId, ttfa,
                     Thread.currentThread().getName())));
             Router router = rig.server().router(SHOW).orElseThrow();
-            LoopbackListenerTest.ToneRtp tone = new LoopbackListenerTest.ToneRtp(440);
-            performer.scheduleAtFixedRate(() -> {
-                byte[] rtp = tone.next();
-                router.feed(rtp, 0, rtp.length);
-            }, 0, 20, TimeUnit.MILLISECONDS);
+            new LoopbackListenerTest.ToneRtp(440).feedEvery20ms(performer, router);
 
             String stuck = iceOnlySession(rig.server());
             for (int i = 0; i < LISTENERS; i++) {
