@@ -158,6 +158,7 @@ public final class EncoreServer implements AutoCloseable {
             // Before HTTP starts, so no session can end unseen: a seat is freed whatever ends its session.
             AccessGate access = api.access();
             media.onSessionEnded(access::sessionEnded);
+            media.onFirstAudio((show, session, ttfa) -> channel.audioStarted(show, ttfa)); // the report's TTFA (issue 7)
             api.drops(new DropApi.DropDesk() {
                 @Override
                 public void clicked(String showId, String dropId, String source) {

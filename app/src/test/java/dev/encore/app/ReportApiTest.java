@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.encore.loadtest.client.ClientRuntime;
+import dev.encore.loadtest.client.ListenerConfig;
+import dev.encore.loadtest.client.WebRtcListener;
+import dev.encore.media.Router;
+import dev.encore.protocol.rtp.RtpPacket;
 import dev.encore.recording.report.ShowReport;
 import dev.encore.show.AccessMode;
+import dev.encore.show.AudioSettings;
 import dev.encore.show.PlannedSong;
 import dev.encore.show.Secret;
 import dev.encore.show.ShowConfig;
@@ -21,16 +27,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Listen taps, the report API and page, and the report file at the set's end, on a real server with the real channel. */
+/**
+ * Listen taps, the report API and page, and the report file at the set's end, on a real server with the real channel; and
+ * time to first audio from real WebRTC listeners on the whole server (media server included).
+ */
 class ReportApiTest {
     private static final String KEY = "stage-performer-key-0123456789";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -161,5 +174,92 @@ class ReportApiTest {
         assertThat(report.show()).isEqualTo("stage");
         assertThat(report.setEndedAt()).isNotNull();
         assertThat(report.songs()).extracting(ShowReport.SongFigures::title).containsExactly("Opening", "Harbour Lights");
+    }
+
+    @Test
+    void realListenersOnALiveShowAreInTheReportsTimeToFirstAudio() throws Exception {
+        int listeners = 3;
+        ShowConfig live = new ShowConfig(null, "live", "Live", Secret.of(KEY), AccessMode.OPEN, new AudioSettings(64_000, true),
+                null).withSetList(List.of(new PlannedSong("Opening")));
+        Path data = dataDir.resolve("server");
+        List<WebRtcListener> joined = new ArrayList<>();
+        ScheduledExecutorService performer = Executors.newSingleThreadScheduledExecutor();
+        try (EncoreServer encore = EncoreServer.start(new EncoreServer.Options("127.0.0.1", 0, 0, null, data), List.of(live));
+                ClientRuntime runtime = ClientRuntime.create(new ClientRuntime.Options(1, 2, 1, Duration.ofSeconds(5), true))) {
+            List<ShowEvent> events = new CopyOnWriteArrayList<>();
+            encore.showChannel().subscribe("live", (show, run, batch, history) -> events.addAll(batch));
+            Router router = encore.router("live").orElseThrow();
+            int[] seq = {0};
+            byte[] opus = new byte[80];
+            performer.scheduleAtFixedRate(() -> {
+                byte[] rtp = new byte[RtpPacket.FIXED_HEADER_LENGTH + opus.length];
+                int n = RtpPacket.write(rtp, 0, 111, false, seq[0], seq[0] * 960L, 0xC0FFEEL, opus, 0, opus.length);
+                seq[0]++;
+                router.feed(rtp, 0, n);
+            }, 0, 20, TimeUnit.MILLISECONDS);
+            // Listeners who join before the performer's audio is on air wait for the performer: the report leaves them out.
+            await(() -> events.stream().anyMatch(e -> e instanceof ShowEvent.OnAir a && a.onAir()), "OnAir(true)");
+            assertThat(encore.showChannel().dispatch("live", Role.ofPerformer(), "{\"type\":\"set.start\",\"v\":1}")
+                    .get(5, TimeUnit.SECONDS)).contains("ack");
+
+            URI base = URI.create("http://127.0.0.1:" + encore.httpPort());
+            for (int i = 0; i < listeners; i++) {
+                WebRtcListener listener = WebRtcListener.create(runtime, ListenerConfig.builder(base, "live").build());
+                joined.add(listener);
+                listener.connect().get(15, TimeUnit.SECONDS);
+            }
+            await(() -> joined.stream().allMatch(l -> l.stats().packets() >= 10), "audio for every listener");
+            await(() -> events.stream().filter(e -> e instanceof ShowEvent.AudioStarted).count() == listeners,
+                    listeners + " AudioStarted events");
+
+            JsonNode body = JSON.readTree(get(base, "/api/shows/live/report", KEY).body());
+            JsonNode ttfa = body.path("report").path("timeToFirstAudio");
+            assertThat(ttfa.path("count").asInt()).as(body.toString()).isEqualTo(listeners);
+            assertThat(ttfa.path("waitedForPerformer").asInt()).isZero();
+            // The server's time is inside each client's own (offer sent to first packet received), same clock.
+            long slowestClientMs = joined.stream().mapToLong(l -> l.timings().timeToFirstAudioNanos()).max().orElseThrow()
+                    / 1_000_000;
+            assertThat(ttfa.path("maxMs").asLong()).isPositive().isLessThanOrEqualTo(slowestClientMs);
+            assertThat(ttfa.path("p50Ms").asLong()).isPositive().isLessThanOrEqualTo(ttfa.path("p99Ms").asLong());
+            assertThat(ttfa.path("p99Ms").asLong()).isEqualTo(ttfa.path("maxMs").asLong()); // 3 values: p99 is the largest
+            assertThat(body.path("summary").asText()).contains("; first audio in ");
+            assertThat(body.path("report").path("notes").toString()).doesNotContain("time to first audio");
+
+            assertThat(encore.showChannel().dispatch("live", Role.ofPerformer(), "{\"type\":\"set.end\",\"v\":1}")
+                    .get(5, TimeUnit.SECONDS)).contains("ack");
+            Path reports = data.resolve("reports");
+            await(() -> {
+                try (var files = Files.list(reports)) {
+                    return files.anyMatch(f -> f.getFileName().toString().matches("live-run\\d+\\.json"));
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }, "the saved report");
+            Path file;
+            try (var files = Files.list(reports)) {
+                file = files.filter(f -> f.getFileName().toString().endsWith(".json")).findFirst().orElseThrow();
+            }
+            ShowReport saved = ShowReport.fromJson(Files.readString(file));
+            assertThat(saved.version()).isEqualTo(ShowReport.VERSION);
+            assertThat(saved.timeToFirstAudio().count()).isEqualTo(listeners);
+        } finally {
+            performer.shutdownNow();
+            joined.forEach(WebRtcListener::close);
+        }
+    }
+
+    private HttpResponse<String> get(URI base, String path, String key) throws Exception {
+        return client.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + key).GET().build(), BodyHandlers.ofString());
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(20);
+        }
     }
 }

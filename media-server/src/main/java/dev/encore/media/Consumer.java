@@ -8,8 +8,9 @@ import java.net.InetSocketAddress;
  * A listener's media leg (SFU vocabulary): where its copy of the show's stream goes, with which Opus payload type and
  * which SRTP keys, and what its receiver reports say.
  *
- * <p>Threads: created by the DTLS handshake thread; {@link #payloadType}, {@link #srtp} and {@link #shard} are final.
- * {@link #packetsSent}/{@link #octetsSent} belong to the shard's event loop. The address and the receiver-report figures
+ * <p>Threads: created by the DTLS handshake thread; {@link #payloadType}, {@link #srtp}, {@link #shard} and
+ * {@link #sessionCreatedNanos} are final. {@link #packetsSent}/{@link #octetsSent} belong to the shard's event loop (the
+ * fan-out tells the listener's first packet by {@code packetsSent() == 1} after {@link #sent}). The address and the receiver-report figures
  * are volatile: written by the loop that received the check or the report, read by anyone.
  */
 final class Consumer {
@@ -17,6 +18,7 @@ final class Consumer {
     private final FanoutShard shard;
     private final SrtpTransform srtp;
     private final int payloadType;
+    private final long sessionCreatedNanos;
     private volatile InetSocketAddress address;
     private long packetsSent;
     private long octetsSent;
@@ -26,12 +28,23 @@ final class Consumer {
     private volatile double rttMillis = Double.NaN;
     private volatile long reports;
 
+    /** A consumer whose session was created at time 0 of the router's clock (tests with a fake clock). */
     Consumer(String id, FanoutShard shard, SrtpTransform srtp, int payloadType, InetSocketAddress address) {
+        this(id, shard, srtp, payloadType, address, 0);
+    }
+
+    /**
+     * @param sessionCreatedNanos when the listener's session was created (its WHEP offer taken), on the router's clock: the
+     *     start of its time to first audio
+     */
+    Consumer(String id, FanoutShard shard, SrtpTransform srtp, int payloadType, InetSocketAddress address,
+            long sessionCreatedNanos) {
         this.id = id;
         this.shard = shard;
         this.srtp = srtp;
         this.payloadType = payloadType;
         this.address = address;
+        this.sessionCreatedNanos = sessionCreatedNanos;
     }
 
     String id() {
@@ -48,6 +61,10 @@ final class Consumer {
 
     int payloadType() {
         return payloadType;
+    }
+
+    long sessionCreatedNanos() {
+        return sessionCreatedNanos;
     }
 
     InetSocketAddress address() {

@@ -117,7 +117,7 @@ final class DtlsHandshakes implements AutoCloseable {
             return;
         }
         Consumer consumer = new Consumer(session.sessionId(), shard, SrtpTransform.of(srtp), session.opusPayloadType(),
-                session.mediaAddress());
+                session.mediaAddress(), session.createdNanos());
         if (!session.connect(consumer)) {
             srtp.close();
             return;

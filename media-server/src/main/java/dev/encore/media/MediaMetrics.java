@@ -2,6 +2,7 @@ package dev.encore.media;
 
 import dev.encore.protocol.demux.PacketKind;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -23,9 +24,14 @@ import org.HdrHistogram.Recorder;
  *
  * <p>Server-added delay (a packet's arrival at the router to its last copy written, in microseconds) is recorded into an
  * HdrHistogram {@link Recorder} without stalls; each scrape takes the interval since the previous one.
+ *
+ * <p>Time to first audio (a WHEP session's creation to its first packet written) is a Prometheus histogram per show,
+ * {@code encore_time_to_first_audio_seconds}, observed once per listener.
  */
 final class MediaMetrics {
     static final long MAX_DELAY_MICROS = 10_000_000L;
+    /** Bucket bounds of time to first audio: a join on loopback takes tens of ms, a queued DTLS handshake seconds. */
+    static final double[] TTFA_BOUNDS_SECONDS = {0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30};
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Map<DropReason, CounterDataPoint> drops = new EnumMap<>(DropReason.class);
@@ -34,6 +40,7 @@ final class MediaMetrics {
     private final Counter bytesIn;
     private final Counter packetsOut;
     private final Counter bytesOut;
+    private final io.prometheus.metrics.core.metrics.Histogram timeToFirstAudio;
     private final Counter dtlsFailures;
     private final CounterDataPoint dtlsHandshakes;
     private final CounterDataPoint helloVerifySent;
@@ -65,6 +72,9 @@ final class MediaMetrics {
                 .help("SRTP packets written to listeners").labelNames("show").register(registry);
         bytesOut = Counter.builder().name("encore_media_bytes_out")
                 .help("SRTP bytes written to listeners").labelNames("show").register(registry);
+        timeToFirstAudio = io.prometheus.metrics.core.metrics.Histogram.builder().name("encore_time_to_first_audio_seconds")
+                .help("WHEP listener sessions: from the offer to the first audio packet written to the listener")
+                .labelNames("show").classicOnly().classicUpperBounds(TTFA_BOUNDS_SECONDS).register(registry);
         dtlsHandshakes = Counter.builder().name("encore_media_dtls_handshakes")
                 .help("DTLS-SRTP handshakes completed").register(registry);
         dtlsFailures = Counter.builder().name("encore_media_dtls_failures")
@@ -176,7 +186,7 @@ final class MediaMetrics {
     /** The per-show counters, looked up once per router. */
     ShowCounters forShow(String showId) {
         return new ShowCounters(packetsIn.labelValues(showId), bytesIn.labelValues(showId), packetsOut.labelValues(showId),
-                bytesOut.labelValues(showId));
+                bytesOut.labelValues(showId), timeToFirstAudio.labelValues(showId));
     }
 
     /** Gauges of the DTLS handshake pool: handshakes in progress and those waiting for a CPU turn. */
@@ -267,8 +277,8 @@ final class MediaMetrics {
         return delayTotal.copy();
     }
 
-    /** Per-show counters; each is a cached data point. */
+    /** Per-show counters and the time-to-first-audio histogram (seconds); each is a cached data point. */
     record ShowCounters(CounterDataPoint packetsIn, CounterDataPoint bytesIn, CounterDataPoint packetsOut,
-            CounterDataPoint bytesOut) {
+            CounterDataPoint bytesOut, DistributionDataPoint timeToFirstAudio) {
     }
 }

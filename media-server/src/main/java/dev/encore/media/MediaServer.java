@@ -25,11 +25,13 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -65,6 +67,7 @@ public final class MediaServer implements AutoCloseable {
     private final DtlsHandshakes handshakes;
     private final Map<String, ShowRouter> routers;
     private final Map<String, RtpIngest> ingests = new ConcurrentHashMap<>();
+    private final List<FirstAudioListener> firstAudioListeners = new CopyOnWriteArrayList<>();
     private final MediaWhepService whep;
     private final MediaWhipService whip;
     private final LongSupplier nanoClock;
@@ -171,7 +174,7 @@ public final class MediaServer implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("media server is closed");
         }
-        ShowRouter router = new ShowRouter(show, shards, metrics, nanoClock);
+        ShowRouter router = new ShowRouter(show, shards, metrics, nanoClock, this::firstAudio);
         if (routers.putIfAbsent(show.id(), router) != null) {
             throw new IllegalArgumentException("show id: " + show.id() + " (expected: not added yet)");
         }
@@ -204,6 +207,16 @@ public final class MediaServer implements AutoCloseable {
      */
     public void onSessionEnded(SessionEndListener listener) {
         peers.onSessionEnded(listener);
+    }
+
+    /**
+     * From now on, {@code listener} is told when a WHEP listener's audio starts, once per session, with its time to first
+     * audio (the session's creation to its first packet written): on the media event loop serving that listener, so it
+     * must be quick and must not block (see {@link FirstAudioListener}). Register before the first
+     * {@link WhepService#subscribe}. Exceptions it throws are caught and logged.
+     */
+    public void onFirstAudio(FirstAudioListener listener) {
+        firstAudioListeners.add(requireNonNull(listener, "listener"));
     }
 
     /** WHIP (RFC 9725) publisher sessions; the HTTP layer checks the performer key before calling it. */
@@ -245,6 +258,18 @@ public final class MediaServer implements AutoCloseable {
 
     ShowRouter showRouter(String showId) {
         return routers.get(showId);
+    }
+
+    /** Tells every {@link FirstAudioListener}; a media event loop (a router's shard) calls it. */
+    private void firstAudio(String showId, String sessionId, Duration timeToFirstAudio) {
+        for (FirstAudioListener listener : firstAudioListeners) {
+            try {
+                listener.firstAudio(showId, sessionId, timeToFirstAudio);
+            } catch (RuntimeException e) {
+                // The session id is a capability (it ends the session): not logged.
+                LOG.warn("first audio listener failed for a listener of show {}", showId, e);
+            }
+        }
     }
 
     private void sweep() {

@@ -11,6 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -34,7 +35,8 @@ import static java.util.Objects.requireNonNull;
  * <p>Fan-out is sharded per event loop: the renumbered packet is handed to each loop that serves at least one of this
  * show's consumers; that loop copies it per consumer (with the consumer's Opus payload type), protects the copy with the
  * consumer's SRTP keys, writes it on its own channel and flushes once. The last loop to finish records the server-added
- * delay and releases the packet.
+ * delay and releases the packet. A consumer's first packet written is its listener's first audio: the loop tells the
+ * {@link FirstAudioListener} and records the time to first audio (see {@link Slot#deliver}).
  *
  * <p>The newest WHIP publisher wins: {@link #publisherConnected} makes a producer the show's publisher and closes the
  * previous one's session; the packet path drops what a replaced publisher still sends.
@@ -80,6 +82,7 @@ final class ShowRouter implements Router, AutoCloseable {
     private final MediaMetrics metrics;
     private final MediaMetrics.ShowCounters counters;
     private final LongSupplier nanoClock;
+    private final FirstAudioListener firstAudio;
     private final OutgoingStream stream;
     private final TokenBucket bucket;
     private final Slot[] slots;
@@ -99,7 +102,14 @@ final class ShowRouter implements Router, AutoCloseable {
     private volatile boolean closed;
 
     ShowRouter(ShowConfig show, List<FanoutShard> shards, MediaMetrics metrics, LongSupplier nanoClock) {
+        this(show, shards, metrics, nanoClock, (showId, sessionId, ttfa) -> { });
+    }
+
+    /** @param firstAudio told of each consumer's first packet written, on the consumer's shard loop; must not block */
+    ShowRouter(ShowConfig show, List<FanoutShard> shards, MediaMetrics metrics, LongSupplier nanoClock,
+            FirstAudioListener firstAudio) {
         this.show = requireNonNull(show, "show");
+        this.firstAudio = requireNonNull(firstAudio, "firstAudio");
         this.showId = show.id();
         this.metrics = requireNonNull(metrics, "metrics");
         this.counters = metrics.forShow(showId);
@@ -409,7 +419,10 @@ final class ShowRouter implements Router, AutoCloseable {
             this.shard = shard;
         }
 
-        /** Per consumer: copy, set its payload type, protect, write; then flush once (sendmmsg). */
+        /**
+         * Per consumer: copy, set its payload type, protect, write; then flush once (sendmmsg). A consumer's first write is
+         * its first audio: one compare of a counter this loop owns anyway, then nothing more for that consumer.
+         */
         void deliver(FanoutJob job) {
             if (nanoClock.getAsLong() - job.arrivalNanos > LATE_NANOS) {
                 metrics.drop(DropReason.FANOUT_LATE, list.size());
@@ -444,6 +457,9 @@ final class ShowRouter implements Router, AutoCloseable {
                     c.sent(len - RtpPacket.FIXED_HEADER_LENGTH);
                     bytes += n;
                     written++;
+                    if (c.packetsSent() == 1) {
+                        firstAudio(c);
+                    }
                 } catch (RuntimeException e) {
                     metrics.drop(DropReason.INTERNAL_ERROR);
                     LOG.warn("fan-out to {} failed for show {}", c.id(), showId, e);
@@ -456,6 +472,18 @@ final class ShowRouter implements Router, AutoCloseable {
                 channel.flush();
             }
             job.done();
+        }
+
+        /** The consumer's first packet was just written (this shard's loop): time to first audio, counted and told. */
+        private void firstAudio(Consumer c) {
+            long nanos = Math.max(1, nanoClock.getAsLong() - c.sessionCreatedNanos());
+            counters.timeToFirstAudio().observe(nanos / 1e9);
+            try {
+                firstAudio.firstAudio(showId, c.id(), Duration.ofNanos(nanos));
+            } catch (RuntimeException e) {
+                // The session id is a capability (it ends the session): not logged.
+                LOG.warn("first audio listener failed for a listener of show {}", showId, e);
+            }
         }
 
         /** Sender reports (RFC 3550 §6.4.1): wall-clock NTP time, the stream's RTP time now, this consumer's counts. */

@@ -84,11 +84,7 @@ class HostileTrafficTest {
                 AccessMode.OPEN, new AudioSettings(96_000, true), null));
                 DatagramSocket hostile = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             Router router = rig.server().router(SHOW).orElseThrow();
-            LoopbackListenerTest.ToneRtp tone = new LoopbackListenerTest.ToneRtp(440);
-            performer.scheduleAtFixedRate(() -> {
-                byte[] rtp = tone.next();
-                router.feed(rtp, 0, rtp.length);
-            }, 0, 20, TimeUnit.MILLISECONDS);
+            new LoopbackListenerTest.ToneRtp(440).feedEvery20ms(performer, router);
 
             AtomicInteger lastSequence = new AtomicInteger();
             WebRtcListener listener = WebRtcListener.create(rig.runtime(), ListenerConfig.builder(rig.base(), SHOW)

@@ -60,12 +60,8 @@ class LoopbackListenerTest {
         http.createContext("/whep/", LoopbackRig.whepFront(server::whep, (offer, session) -> { }));
         http.start();
         base = URI.create("http://127.0.0.1:" + http.getAddress().getPort());
-        ToneRtp tone = new ToneRtp(TONE_HZ);
         performer = Executors.newSingleThreadScheduledExecutor();
-        performer.scheduleAtFixedRate(() -> {
-            byte[] rtp = tone.next();
-            router.feed(rtp, 0, rtp.length);
-        }, 0, 20, TimeUnit.MILLISECONDS);
+        new ToneRtp(TONE_HZ).feedEvery20ms(performer, router);
         runtime = ClientRuntime.create(new ClientRuntime.Options(2, 4, 2, Duration.ofSeconds(5), true));
     }
 
@@ -227,6 +223,14 @@ class LoopbackListenerTest {
             encoder.setBitrate(96_000);
             encoder.setSignalType(OpusSignal.OPUS_SIGNAL_MUSIC);
             step = 2 * Math.PI * hz / 48_000;
+        }
+
+        /** Feeds {@code router} the next frame every 20 ms on {@code performer} (shut that down after the test). */
+        void feedEvery20ms(ScheduledExecutorService performer, Router router) {
+            performer.scheduleAtFixedRate(() -> {
+                byte[] rtp = next();
+                router.feed(rtp, 0, rtp.length);
+            }, 0, 20, TimeUnit.MILLISECONDS);
         }
 
         byte[] next() {

@@ -4,6 +4,7 @@ import static dev.encore.media.TestPackets.payload;
 import static dev.encore.media.TestPackets.rtp;
 import static dev.encore.media.TestPackets.show;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.encore.protocol.rtcp.RtcpCodec;
 import dev.encore.protocol.rtcp.RtcpPacket;
@@ -12,6 +13,7 @@ import dev.encore.protocol.rtp.RtpPacket;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -97,6 +99,55 @@ class ShowRouterTest {
         assertThat(metrics.delayTotal().getTotalCount()).isEqualTo(1);
         assertThat(metrics.forShow("rooftop").packetsOut().getLongValue()).isEqualTo(3);
         assertThat(metrics.forShow("rooftop").packetsIn().getLongValue()).isEqualTo(1);
+    }
+
+    @Test
+    void eachListenersFirstPacketWrittenIsItsFirstAudioToldOnceWithTheTimeSinceItsOffer() {
+        List<String> told = new ArrayList<>();
+        ShowRouter r = new ShowRouter(show("rooftop", 96_000, null), shards, metrics, () -> now[0], (show, session, ttfa) -> {
+            told.add(show + " " + session + " " + ttfa.toNanos() / MS + " ms");
+            if (session.equals("a")) {
+                throw new IllegalStateException("a broken listener");
+            }
+        });
+        try {
+            long t = now[0];
+            r.addConsumer(new Consumer("a", shards.get(0), new TestPackets.FakeSrtp(), 111, addr(4001), t - 150 * MS));
+            r.addConsumer(new Consumer("b", shards.get(0), new TestPackets.FakeSrtp(), 111, addr(4002), t - 40 * MS));
+            Consumer c = new Consumer("c", shards.get(1), new TestPackets.FakeSrtp(), 111, null, t - 1_000 * MS);
+            r.addConsumer(c); // connected, but no address to send to yet
+            runAll();
+            byte[] p = rtp(111, 1, 960, 1, payload(40, 1));
+            r.feed(p, 0, p.length);
+            runAll();
+            assertThat(told).containsExactly("rooftop a 150 ms", "rooftop b 40 ms");
+            assertThat(sent(ch0)).as("a's broken listener stops nobody's audio").hasSize(2);
+
+            now[0] += 20 * MS;
+            c.address(addr(4003));
+            RtpPacket.setSequenceNumber(p, 0, 2);
+            r.feed(p, 0, p.length);
+            runAll();
+            now[0] += 20 * MS;
+            RtpPacket.setSequenceNumber(p, 0, 3);
+            r.feed(p, 0, p.length);
+            runAll();
+            assertThat(sent(ch0)).hasSize(4);
+            assertThat(sent(ch1)).hasSize(2);
+            assertThat(told).containsExactly("rooftop a 150 ms", "rooftop b 40 ms", "rooftop c 1020 ms");
+            HistogramSnapshot.HistogramDataPointSnapshot h = ttfaHistogram("rooftop");
+            assertThat(h.getCount()).isEqualTo(3);
+            assertThat(h.getSum()).isCloseTo(1.21, within(1e-9));
+            assertThat(metrics.dropped(DropReason.INTERNAL_ERROR)).isZero();
+        } finally {
+            r.close();
+        }
+    }
+
+    private HistogramSnapshot.HistogramDataPointSnapshot ttfaHistogram(String show) {
+        return metrics.registry().scrape().stream().filter(m -> m.getMetadata().getName().equals("encore_time_to_first_audio_seconds"))
+                .map(m -> (HistogramSnapshot) m).flatMap(m -> m.getDataPoints().stream())
+                .filter(d -> show.equals(d.getLabels().get("show"))).findFirst().orElseThrow();
     }
 
     @Test

@@ -79,6 +79,7 @@ final class EventJson {
         @JsonSubTypes.Type(value = ShowEvent.DropClosed.class, name = "DropClosed"),
         @JsonSubTypes.Type(value = ShowEvent.DropClicked.class, name = "DropClicked"),
         @JsonSubTypes.Type(value = ShowEvent.PageOpened.class, name = "PageOpened"),
+        @JsonSubTypes.Type(value = ShowEvent.AudioStarted.class, name = "AudioStarted"),
     })
     private interface EventMixin {
     }

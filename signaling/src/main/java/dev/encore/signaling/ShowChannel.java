@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -187,6 +188,20 @@ public final class ShowChannel implements AutoCloseable {
      */
     public void pageOpened(String showId, String source) {
         require(showId).pageOpened(source);
+    }
+
+    /**
+     * The media server wrote a listener's first audio packet, {@code timeToFirstAudio} after the listener's WHEP offer came
+     * in; records an {@code AudioStarted} event (whole milliseconds, rounded down) for the post-show report. Fire and
+     * forget, and it does not block: the media server calls it on a media event loop. Unknown show:
+     * {@link IllegalArgumentException}.
+     */
+    public void audioStarted(String showId, Duration timeToFirstAudio) {
+        requireNonNull(timeToFirstAudio, "timeToFirstAudio");
+        if (timeToFirstAudio.isNegative()) {
+            throw new IllegalArgumentException("timeToFirstAudio: " + timeToFirstAudio + " (expected: >= 0)");
+        }
+        require(showId).audioStarted(timeToFirstAudio.toMillis());
     }
 
     /**

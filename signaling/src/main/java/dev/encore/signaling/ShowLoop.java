@@ -510,6 +510,15 @@ final class ShowLoop implements ShowEventListener {
         });
     }
 
+    /** Fire and forget: a listener's audio started {@code ttfaMillis} after its offer, at the time of the call. */
+    void audioStarted(long ttfaMillis) {
+        Instant at = clock.instant();
+        execute(() -> {
+            live.audioStarted(ttfaMillis, at);
+            queueFlush();
+        });
+    }
+
     /** Fire and forget: somebody opened the listener page, at the time of the call. */
     void pageOpened(String source) {
         Instant at = clock.instant();

@@ -119,4 +119,14 @@ class EventStoreTest {
                         + Scenario.ANNA + "\",\"option\":2,\"previousOption\":-1}");
         assertThatThrownBy(() -> EventJson.read("{\"e\":\"Nope\"}")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void anAudioStartIsStoredAsReadableJsonAndReadBack() {
+        ShowEvent started = new ShowEvent.AudioStarted(Scenario.at(1), 184);
+        String json = "{\"e\":\"AudioStarted\",\"at\":\"2025-06-01T20:00:01Z\",\"ttfaMillis\":184}";
+
+        assertThat(EventJson.write(started)).isEqualTo(json);
+        assertThat(EventJson.read(json)).isEqualTo(started);
+        assertThatThrownBy(() -> EventJson.read(json.replace("184", "-1"))).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -333,6 +333,25 @@ class ShowChannelApiTest {
     }
 
     @Test
+    void audioStartsAreStoredWithTheirTimeToFirstAudioAndSurviveARestart() throws Exception {
+        start();
+        Recorder feed = subscribe();
+        feed.next();
+
+        channel.audioStarted("rooftop", Duration.ofNanos(183_999_999));
+        clock.advance(Duration.ofSeconds(2));
+        channel.audioStarted("rooftop", Duration.ofMillis(2_450));
+        assertThatThrownBy(() -> channel.audioStarted("rooftop", Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected: >= 0");
+
+        List<ShowEvent> expected = List.of(new ShowEvent.AudioStarted(T0, 183),
+                new ShowEvent.AudioStarted(T0.plusSeconds(2), 2_450));
+        assertThat(feed.events(2)).isEqualTo(expected);
+        restart();
+        assertThat(subscribe().next().events()).endsWith(expected.toArray(ShowEvent[]::new));
+    }
+
+    @Test
     void unknownShows() throws Exception {
         start();
 
@@ -340,6 +359,7 @@ class ShowChannelApiTest {
                 .hasMessage("show 'nope' (expected: one of rooftop)");
         assertThatThrownBy(() -> channel.onAir("nope", true)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> channel.dropClicked(null, "vinyl", "page")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> channel.audioStarted("nope", Duration.ofMillis(5))).isInstanceOf(IllegalArgumentException.class);
         assertThat(failure(channel.submitRequest("nope", "tg:1", "x"))).isInstanceOf(IllegalArgumentException.class);
         assertThat(failure(channel.dropSold("nope", "vinyl", 1, "o"))).isInstanceOf(IllegalArgumentException.class);
         assertThat(failure(channel.publicSnapshot("nope"))).isInstanceOf(IllegalArgumentException.class);

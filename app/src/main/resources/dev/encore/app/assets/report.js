@@ -38,6 +38,21 @@
   }
 
   const minutes = (ms) => (ms / 60000).toFixed(1) + ' min';
+  const shortTime = (ms) => (ms < 1000 ? ms + ' ms' : (ms / 1000).toFixed(1) + ' s');
+
+  /** Time to first audio: p50/p99/max bars in ms; a report of version 1 has none. */
+  function firstAudio(t) {
+    if (!t || t.count === 0) {
+      bars('ttfa', []);
+      $('ttfa-text').textContent = t && t.waitedForPerformer > 0
+        ? `${t.waitedForPerformer} listener(s) joined while the performer's audio was off; see the notes.`
+        : 'No listener\'s audio started in this run.';
+      return;
+    }
+    bars('ttfa', [{ label: 'p50', value: t.p50Ms }, { label: 'p99', value: t.p99Ms }, { label: 'max', value: t.maxMs }], ' ms');
+    $('ttfa-text').textContent = `From the listener's offer to the first audio packet sent, over ${t.count} listener session(s)`
+      + (t.waitedForPerformer > 0 ? `; ${t.waitedForPerformer} who joined while the performer was off air are left out.` : '.');
+  }
 
   function card(n, label) {
     const c = document.createElement('div');
@@ -61,6 +76,8 @@
     card(r.listeners.peak.toLocaleString(), 'peak listeners');
     card(r.listeners.averageDuringSet.toLocaleString(), 'average during the set');
     card(minutes(r.setDurationMs), 'set duration');
+    const t = r.timeToFirstAudio;
+    card(t && t.count > 0 ? `${shortTime(t.p50Ms)} / ${shortTime(t.p99Ms)}` : '—', 'time to first audio p50 / p99');
     card(r.requests.submitted.toLocaleString(), `requests (${r.requests.upvotes} upvotes, ${r.requests.played} played)`);
     card(r.polls.reduce((s, p) => s + p.votes, 0).toLocaleString(), 'poll votes');
     card(r.performer.disconnects, `performer drops (${Math.round(r.performer.disconnectedMs / 1000)} s)`);
@@ -68,6 +85,7 @@
     bars('listening', r.listeners.listening.histogram.map((b) => ({ label: b.label, value: b.listeners })));
     $('listening-text').textContent = `p50 ${minutes(r.listeners.listening.p50Ms)}, p90 ${minutes(r.listeners.listening.p90Ms)},`
       + ` max ${minutes(r.listeners.listening.maxMs)}`;
+    firstAudio(t);
     bars('songs', r.songs.map((s) => ({ label: `${s.index + 1}. ${s.title}`, value: s.reactionsTotal })));
     bars('drops', r.drops.map((d) => ({ label: d.dropId, value: d.clicks, extra: d.sold })), ' clicks');
     bars('polls', r.polls.flatMap((p) => p.options.map((o, i) => ({ label: `${p.question} ${o}`, value: p.tally[i] || 0 }))));

@@ -66,6 +66,7 @@ final class ReportBuilder {
         List<ShowEvent.ReactionBurst> bursts = new ArrayList<>();
         Presence presence = new Presence(setStartedAt != null ? setStartedAt : openedAt, until);
         Performer performer = new Performer();
+        FirstAudio firstAudio = new FirstAudio();
 
         for (ShowEvent e : events) {
             if (e.at().isBefore(previous == null ? e.at() : previous.at())) {
@@ -128,6 +129,9 @@ final class ReportBuilder {
                 presence.disconnect(d.listenerId(), d.at());
             } else if (e instanceof ShowEvent.OnAir a) {
                 performer.onAir(a.onAir(), a.at(), setStartedAt, setEndedAt);
+                firstAudio.onAir(a);
+            } else if (e instanceof ShowEvent.AudioStarted a) {
+                firstAudio.started(a);
             } else if (e instanceof ShowEvent.PerformerPresence p) {
                 performer.console(p.online(), p.at(), setStartedAt, setEndedAt);
             }
@@ -161,13 +165,23 @@ final class ReportBuilder {
         for (Poll p : polls.values()) {
             pollFigures.add(p.figures());
         }
-        return new ShowReport(1, showId, openedAt.toString(), text(setStartedAt), text(setEndedAt), until.toString(), setMs,
+        ShowReport.TimeToFirstAudio ttfa = firstAudio.figures();
+        List<String> notes = new ArrayList<>();
+        if (ttfa.count() == 0 && ttfa.waitedForPerformer() == 0) {
+            notes.add(ShowReport.NO_TIME_TO_FIRST_AUDIO);
+        } else if (ttfa.waitedForPerformer() > 0) {
+            notes.add("time to first audio leaves out " + ttfa.waitedForPerformer() + (ttfa.waitedForPerformer() == 1
+                    ? " listener who" : " listeners who") + " joined while the performer's audio was off (waiting for the"
+                    + " performer, not for the server)");
+        }
+        return new ShowReport(ShowReport.VERSION, showId, openedAt.toString(), text(setStartedAt), text(setEndedAt),
+                until.toString(), setMs,
                 new ShowReport.Taps(taps.values().stream().mapToInt(Integer::intValue).sum(), taps),
-                presence.figures(),
+                presence.figures(), ttfa,
                 new ShowReport.Requests(submitted, upvotes, accepted, played, dismissed),
                 pollFigures, songFigures, outside, dropFigures,
                 new ShowReport.PerformerFigures(performer.drops, performer.awayMs, performer.consoleDrops),
-                List.of(ShowReport.NO_TIME_TO_FIRST_AUDIO));
+                List.copyOf(notes));
     }
 
     private static Instant max(Instant a, Instant b) {
@@ -339,6 +353,44 @@ final class ReportBuilder {
             ShowReport.Listening listening = new ShowReport.Listening(percentile(times, 50), percentile(times, 90),
                     times.length == 0 ? 0 : times[times.length - 1], histogram);
             return new ShowReport.Listeners(listenedMs.size(), peak, text(peakAt), Math.round(average * 10) / 10.0, listening);
+        }
+    }
+
+    /**
+     * AudioStarted events, each sorted by whether the performer's audio was on air when its session joined ({@code at}
+     * minus its time to first audio), by the OnAir events seen so far (they come before, in time order). OnAir lags the
+     * audio by up to a quarter of a second going on and about a second going off: a join within that of a change may be
+     * sorted on the wrong side.
+     */
+    private static final class FirstAudio {
+        private final List<ShowEvent.OnAir> changes = new ArrayList<>();
+        private final List<Long> onAirMs = new ArrayList<>();
+        private int waited;
+
+        void onAir(ShowEvent.OnAir change) {
+            changes.add(change);
+        }
+
+        void started(ShowEvent.AudioStarted started) {
+            Instant joined = started.at().minusMillis(started.ttfaMillis());
+            boolean onAir = false;
+            for (ShowEvent.OnAir change : changes) {
+                if (change.at().isAfter(joined)) {
+                    break;
+                }
+                onAir = change.onAir();
+            }
+            if (onAir) {
+                onAirMs.add(started.ttfaMillis());
+            } else {
+                waited++;
+            }
+        }
+
+        ShowReport.TimeToFirstAudio figures() {
+            long[] sorted = onAirMs.stream().mapToLong(Long::longValue).sorted().toArray();
+            return new ShowReport.TimeToFirstAudio(sorted.length, percentile(sorted, 50), percentile(sorted, 99),
+                    sorted.length == 0 ? 0 : sorted[sorted.length - 1], waited);
         }
     }
 

@@ -28,9 +28,12 @@ import java.util.Map;
  *
  * <p>Time windows: presence figures (listening time, average listeners) count up to {@link #until}, the end of the set (or
  * "now" while it runs); counters of taps, clicks and sales count every event of the run, also those after the set (people
- * keep clicking the drop link in the group). Durations are in milliseconds, times ISO-8601 instants. Immutable.
+ * keep clicking the drop link in the group). Time to first audio counts every listener session of the run whose audio
+ * started (before, during or after the set), see {@link TimeToFirstAudio}. Durations are in milliseconds, times ISO-8601
+ * instants. Immutable.
  *
- * @param version the format of this JSON (1)
+ * @param version the format of this JSON: {@value #VERSION}; version 1 had no {@code timeToFirstAudio} ({@link #fromJson}
+ *     reads it back as null)
  * @param show the show id
  * @param openedAt when the run began
  * @param setStartedAt when the set started, or null when it never did
@@ -39,6 +42,7 @@ import java.util.Map;
  * @param setDurationMs from the set's start to its end (or to {@code until}); 0 when it never started
  * @param listenTaps openings of the listener page ({@code /l/{show}?src=...}) by source
  * @param listeners joins, concurrency and listening time
+ * @param timeToFirstAudio how long listeners waited for their audio; null only in a version 1 report
  * @param requests song requests
  * @param polls every poll of the run, in order
  * @param songs every song start of the set, in order, with its duration and its reactions
@@ -48,14 +52,17 @@ import java.util.Map;
  * @param notes what the report cannot tell (e.g. figures with no source)
  */
 public record ShowReport(int version, String show, String openedAt, String setStartedAt, String setEndedAt, String until,
-        long setDurationMs, Taps listenTaps, Listeners listeners, Requests requests, List<PollFigures> polls,
+        long setDurationMs, Taps listenTaps, Listeners listeners, TimeToFirstAudio timeToFirstAudio, Requests requests,
+        List<PollFigures> polls,
         List<SongFigures> songs, Map<String, Integer> reactionsOutsideSongs, List<DropFigures> drops,
         PerformerFigures performer, List<String> notes) {
 
     /** The staff summary stays under this many characters. */
     public static final int SUMMARY_MAX = 1_000;
-    static final String NO_TIME_TO_FIRST_AUDIO = "time to first audio (p50/p99) is not in this report: no show event records"
-            + " when a listener's audio starts (only the load tool measures it, client-side)";
+    /** The JSON format {@link #of} writes. */
+    public static final int VERSION = 2;
+    static final String NO_TIME_TO_FIRST_AUDIO = "time to first audio: no listener's audio started in this run (the media"
+            + " server records an AudioStarted event per listener; runs stored before it did have none)";
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -83,6 +90,24 @@ public record ShowReport(int version, String show, String openedAt, String setSt
 
     /** Listeners whose total time was in [{@code fromMs}, {@code toMs}); {@code toMs} -1 for no upper bound. */
     public record Bucket(String label, long fromMs, long toMs, int listeners) {
+    }
+
+    /**
+     * Time to first audio: from a listener's WHEP offer reaching the server to the first audio packet the server wrote to it,
+     * as the media server measured it (one {@code AudioStarted} event per listener session whose audio started, at any
+     * time of the run). A session that joined while the performer's audio was off (before it went on air, or during a
+     * drop-out, by the run's {@code OnAir} events) waited for the performer, not for the server: it is counted in
+     * {@code waitedForPerformer} and left out of the percentiles. Sessions whose audio never started (left early, failed
+     * ICE or DTLS) are in neither. These are media sessions, not listener ids: a listener who reconnects counts again, and
+     * a WHEP player without the show channel counts here but not in {@link Listeners#joins}.
+     *
+     * @param count sessions in the percentiles
+     * @param p50Ms median (nearest rank), 0 when {@code count} is 0
+     * @param p99Ms 99th percentile (nearest rank), 0 when {@code count} is 0
+     * @param maxMs the longest, 0 when {@code count} is 0
+     * @param waitedForPerformer sessions left out because they joined while the performer's audio was off
+     */
+    public record TimeToFirstAudio(int count, long p50Ms, long p99Ms, long maxMs, int waitedForPerformer) {
     }
 
     public record Requests(int submitted, int upvotes, int accepted, int played, int dismissed) {
@@ -173,7 +198,8 @@ public record ShowReport(int version, String show, String openedAt, String setSt
 
     /**
      * The staff-chat summary, plain text under {@link #SUMMARY_MAX} characters, e.g. {@code Rooftop #3 — 412 joined, peak
-     * 380, avg 290; 57 requests, 1,204 votes; vinyl: 310 clicks, 48 sold; performer dropped twice (14 s)}.
+     * 380, avg 290; first audio in 180 ms (p50), 1.2 s (p99); 57 requests, 1,204 votes; vinyl: 310 clicks, 48 sold;
+     * performer dropped twice (14 s)}. Time to first audio is left out when no listener's audio started.
      *
      * @param title the show's title (the show id when null)
      */
@@ -185,6 +211,10 @@ public record ShowReport(int version, String show, String openedAt, String setSt
         }
         s.append(number(listeners.joins())).append(" joined, peak ").append(number(listeners.peak()))
                 .append(", avg ").append(number(Math.round(listeners.averageDuringSet())));
+        if (timeToFirstAudio != null && timeToFirstAudio.count() > 0) {
+            s.append("; first audio in ").append(shortDuration(timeToFirstAudio.p50Ms())).append(" (p50), ")
+                    .append(shortDuration(timeToFirstAudio.p99Ms())).append(" (p99)");
+        }
         int votes = polls.stream().mapToInt(PollFigures::votes).sum();
         s.append("; ").append(number(requests.submitted())).append(requests.submitted() == 1 ? " request, " : " requests, ")
                 .append(number(votes)).append(votes == 1 ? " vote" : " votes");
@@ -216,6 +246,11 @@ public record ShowReport(int version, String show, String openedAt, String setSt
 
     static String number(long n) {
         return String.format(Locale.ROOT, "%,d", n);
+    }
+
+    /** "180 ms" under a second, else seconds to a tenth: "2.4 s". */
+    static String shortDuration(long ms) {
+        return ms < 1000 ? ms + " ms" : String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
     }
 
     /** "14 s", "2 min 5 s", "1 h 3 min". */

@@ -394,6 +394,19 @@ public final class LiveShow {
         return run(now, t -> List.of(new ShowEvent.PageOpened(t, Drops.source(source))));
     }
 
+    /**
+     * A listener's audio started, {@code ttfaMillis} after its session's offer (any time). Changes no state: the event is for
+     * the post-show report.
+     *
+     * @throws IllegalArgumentException when {@code ttfaMillis} is negative
+     */
+    public List<ShowEvent> audioStarted(long ttfaMillis, Instant now) {
+        if (ttfaMillis < 0) {
+            throw new IllegalArgumentException("ttfaMillis: " + ttfaMillis + " (expected: >= 0)");
+        }
+        return run(now, t -> List.of(new ShowEvent.AudioStarted(t, ttfaMillis)));
+    }
+
     // ---- state ----
 
     public String showId() {

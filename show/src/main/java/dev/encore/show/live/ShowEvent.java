@@ -218,4 +218,18 @@ public sealed interface ShowEvent {
             requireNonNull(source, "source");
         }
     }
+
+    /**
+     * A listener's audio started: the media server wrote the first audio packet of a WHEP session, {@code ttfaMillis} after
+     * the session's offer came in (its time to first audio). Once per listener session whose audio started; for the
+     * post-show report, it changes no state. It carries no session or listener id.
+     */
+    record AudioStarted(Instant at, long ttfaMillis) implements ShowEvent {
+        public AudioStarted {
+            requireNonNull(at, "at");
+            if (ttfaMillis < 0) {
+                throw new IllegalArgumentException("ttfaMillis: " + ttfaMillis + " (expected: >= 0)");
+            }
+        }
+    }
 }

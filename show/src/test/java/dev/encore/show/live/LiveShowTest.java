@@ -109,6 +109,25 @@ class LiveShowTest {
     }
 
     @Test
+    void audioStartedIsRecordedForTheReportChangesNothingAndReplays() {
+        play(show);
+        LiveShow without = Shows.open(new ArrayList<>());
+        play(without);
+
+        assertThat(show.audioStarted(184, at(63))).containsExactly(new ShowEvent.AudioStarted(at(63), 184));
+        assertThat(show.audioStarted(0, at(63.5))).containsExactly(new ShowEvent.AudioStarted(at(63.5), 0));
+        assertThat(catchThrowable(() -> show.audioStarted(-1, at(64)))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ttfaMillis: -1 (expected: >= 0)");
+        assertThat(catchThrowable(() -> new ShowEvent.AudioStarted(at(64), -5))).isInstanceOf(IllegalArgumentException.class);
+
+        without.tick(at(63.5));
+        assertSameState(without, show);
+        LiveShow restored = LiveShow.replay(List.copyOf(log), ShowRules.defaults(), ShowEventListener.NONE);
+        assertSameState(show, restored);
+        assertThat(log.get(log.size() - 1)).isEqualTo(new ShowEvent.AudioStarted(at(63.5), 0));
+    }
+
+    @Test
     void aRestoredShowDropsTheConnectionsItHad() {
         play(show);
         List<ShowEvent> more = new ArrayList<>();
