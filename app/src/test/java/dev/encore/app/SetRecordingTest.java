@@ -7,21 +7,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.encore.recording.RecordingStatus;
 import dev.encore.show.ShowConfig;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -33,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * MP4 of it. A missing /usr/bin/ffprobe fails the test.
  */
 class SetRecordingTest {
-    private static final String FFPROBE = "/usr/bin/ffprobe";
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -80,9 +74,9 @@ class SetRecordingTest {
         }
         assertThat(files).hasSize(1);
         Path recording = files.get(0);
-        String probe = ffprobe(recording);
+        String probe = Ffprobe.probe(recording);
         assertThat(probe).contains("streams.stream.0.codec_name=\"opus\"");
-        assertThat(value(probe, "format.duration")).isCloseTo(5.0, within(0.5));
+        assertThat(Ffprobe.value(probe, "format.duration")).isCloseTo(5.0, within(0.5));
 
         JsonNode sidecar = new ObjectMapper().readTree(recording.resolveSibling(
                 recording.getFileName().toString().replace(".opus", ".chapters.json")).toFile());
@@ -101,10 +95,10 @@ class SetRecordingTest {
             "--out", clip.toString()}, new PrintWriter(out), new PrintWriter(err));
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString()).contains("song1.mp4").contains("h264 + opus");
-        String clipProbe = ffprobe(clip);
+        String clipProbe = Ffprobe.probe(clip);
         assertThat(clipProbe).contains("codec_name=\"h264\"").contains("codec_name=\"opus\"");
         double song1 = chapters.get(1).path("offsetMillis").asLong() / 1000.0;
-        assertThat(value(clipProbe, "format.duration")).isCloseTo(song1, within(0.1));
+        assertThat(Ffprobe.value(clipProbe, "format.duration")).isCloseTo(song1, within(0.1));
 
         StringWriter err2 = new StringWriter();
         int outOfRange = Main.run(new String[] {"clip", "--show", DemoShow.ID, "--data-dir", dataDir.toString(), "--song",
@@ -134,35 +128,5 @@ class SetRecordingTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"" + type + "\",\"v\":1}")).build(),
                 BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    }
-
-    private static double value(String probe, String key) {
-        for (String line : probe.split("\n")) {
-            if (line.startsWith(key + "=")) {
-                return Double.parseDouble(line.substring(key.length() + 1).replace("\"", "").trim());
-            }
-        }
-        throw new AssertionError(key + " not in ffprobe's output: " + probe);
-    }
-
-    /** ffprobe's flat output; a missing binary throws (fails), never skips. */
-    private static String ffprobe(Path file) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(FFPROBE, "-v", "error", "-show_format", "-show_streams", "-of", "flat",
-                file.toString()).redirectErrorStream(true).start();
-        CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("ffprobe finished").isTrue();
-        String text = new String(output.join(), StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).as(text).isZero();
-        return text;
-    }
-
-    private static byte[] readAll(InputStream in) {
-        try (in) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            in.transferTo(out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
