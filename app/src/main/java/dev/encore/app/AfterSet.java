@@ -98,7 +98,7 @@ final class AfterSet implements ShowRecordings.Listener, AutoCloseable {
     private final CountDownLatch started = new CountDownLatch(1);
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> daemon(r, "encore-after-set"));
     private final ExecutorService clips = Executors.newSingleThreadExecutor(r -> daemon(r, "encore-clip"));
-    private final List<AutoCloseable> subscriptions = new ArrayList<>();
+    private final Subscriptions subscriptions = new Subscriptions();
     private volatile Function<String, Optional<TelegramBridge>> bridges = show -> Optional.empty();
     private volatile boolean closed;
     // The worker's.
@@ -144,9 +144,7 @@ final class AfterSet implements ShowRecordings.Listener, AutoCloseable {
                 continue;
             }
             submit(() -> catchUp(show));
-            synchronized (subscriptions) {
-                subscriptions.add(channel.subscribe(show.id(), this::onEvents));
-            }
+            subscriptions.add(channel.subscribe(show.id(), this::onEvents));
         }
         started.countDown();
     }
@@ -398,16 +396,7 @@ final class AfterSet implements ShowRecordings.Listener, AutoCloseable {
         if (closed) {
             return;
         }
-        synchronized (subscriptions) {
-            for (AutoCloseable subscription : subscriptions) {
-                try {
-                    subscription.close();
-                } catch (Exception e) {
-                    LOG.debug("unsubscribing: {}", e.toString());
-                }
-            }
-            subscriptions.clear();
-        }
+        subscriptions.closeAll();
         closed = true;
         started.countDown();
         worker.shutdown();

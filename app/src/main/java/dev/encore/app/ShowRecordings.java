@@ -9,7 +9,6 @@ import dev.encore.show.ShowConfig;
 import dev.encore.show.live.ShowEvent;
 import dev.encore.signaling.ShowChannel;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,7 +79,7 @@ final class ShowRecordings implements AutoCloseable {
     private final Map<String, Long> recordedRuns = new ConcurrentHashMap<>();
     /** The titles recordings are made with; read by the worker. */
     private final Map<String, ShowConfig> shows = new ConcurrentHashMap<>();
-    private final List<AutoCloseable> subscriptions = new ArrayList<>();
+    private final Subscriptions subscriptions = new Subscriptions();
     private volatile boolean closed;
 
     /**
@@ -113,9 +112,7 @@ final class ShowRecordings implements AutoCloseable {
                 continue;
             }
             shows.put(show.id(), show);
-            synchronized (subscriptions) {
-                subscriptions.add(channel.subscribe(show.id(), this::onEvents));
-            }
+            subscriptions.add(channel.subscribe(show.id(), this::onEvents));
         }
         return this;
     }
@@ -256,16 +253,7 @@ final class ShowRecordings implements AutoCloseable {
         if (closed) {
             return;
         }
-        synchronized (subscriptions) {
-            for (AutoCloseable subscription : subscriptions) {
-                try {
-                    subscription.close();
-                } catch (Exception e) {
-                    LOG.debug("unsubscribing: {}", e.toString());
-                }
-            }
-            subscriptions.clear();
-        }
+        subscriptions.closeAll();
         closed = true;
         worker.execute(() -> recorders.keySet().forEach(this::stopRecording));
         worker.shutdown();

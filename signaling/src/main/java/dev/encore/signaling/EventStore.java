@@ -118,25 +118,8 @@ final class EventStore implements AutoCloseable {
 
     /** The latest run of a show with all its events in order, or empty when the show never ran. */
     synchronized Optional<Run> latestRun(String showId) throws SQLException {
-        check();
-        long runId;
-        Instant startedAt;
-        try (PreparedStatement q = db.prepareStatement(
-                "SELECT run_id, started_at FROM show_runs WHERE show_id = ? ORDER BY run_id DESC LIMIT 1")) {
-            q.setString(1, showId);
-            try (ResultSet rs = q.executeQuery()) {
-                if (!rs.next()) {
-                    db.commit();
-                    return Optional.empty();
-                }
-                runId = rs.getLong(1);
-                startedAt = Instant.parse(rs.getString(2));
-            }
-        }
-        Stored stored = events(runId);
-        db.commit();
-        lastSeq.put(runId, stored.lastSeq());
-        return Optional.of(new Run(runId, showId, startedAt, stored.events()));
+        return readRun("SELECT run_id, started_at FROM show_runs WHERE show_id = ? ORDER BY run_id DESC LIMIT 1", showId,
+                true);
     }
 
     /**
@@ -144,13 +127,20 @@ final class EventStore implements AutoCloseable {
      * read only: the run is not opened for appending.
      */
     synchronized Optional<Run> latestEndedRun(String showId) throws SQLException {
+        return readRun("SELECT r.run_id, r.started_at FROM show_runs r WHERE r.show_id = ? AND EXISTS (SELECT 1 FROM events e"
+                + " WHERE e.run_id = r.run_id AND e.kind = 'SetEnded') ORDER BY r.run_id DESC LIMIT 1", showId, false);
+    }
+
+    /**
+     * The run {@code query} (run_id, started_at of the show given as its one parameter) finds, with its events; when
+     * {@code forAppending}, {@link #append} may add to it next.
+     */
+    private Optional<Run> readRun(String query, String showId, boolean forAppending) throws SQLException {
         check();
         try {
             long runId;
             Instant startedAt;
-            try (PreparedStatement q = db.prepareStatement("SELECT r.run_id, r.started_at FROM show_runs r WHERE r.show_id = ?"
-                    + " AND EXISTS (SELECT 1 FROM events e WHERE e.run_id = r.run_id AND e.kind = 'SetEnded')"
-                    + " ORDER BY r.run_id DESC LIMIT 1")) {
+            try (PreparedStatement q = db.prepareStatement(query)) {
                 q.setString(1, showId);
                 try (ResultSet rs = q.executeQuery()) {
                     if (!rs.next()) {
@@ -161,9 +151,12 @@ final class EventStore implements AutoCloseable {
                     startedAt = Instant.parse(rs.getString(2));
                 }
             }
-            List<ShowEvent> events = events(runId).events();
+            Stored stored = events(runId);
             db.commit();
-            return Optional.of(new Run(runId, showId, startedAt, events));
+            if (forAppending) {
+                lastSeq.put(runId, stored.lastSeq());
+            }
+            return Optional.of(new Run(runId, showId, startedAt, stored.events()));
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
             throw e;
