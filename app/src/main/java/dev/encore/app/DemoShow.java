@@ -6,6 +6,7 @@ import dev.encore.media.Router;
 import dev.encore.show.AccessMode;
 import dev.encore.show.AudioSettings;
 import dev.encore.show.Drop;
+import dev.encore.show.HighlightsSettings;
 import dev.encore.show.PlannedSong;
 import dev.encore.show.Secret;
 import dev.encore.show.ShowConfig;
@@ -25,8 +26,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The built-in demo show ({@code demo}, open access, 96 kbps stereo, a 5-song set list with two drops) and its synthetic
- * performer.
+ * The built-in demo show ({@code demo}, open access, 96 kbps stereo, a 5-song set list with two drops, the recording drop
+ * as the post-show offer) and its synthetic performer.
  */
 final class DemoShow {
     static final String ID = "demo";
@@ -61,8 +62,10 @@ final class DemoShow {
         Map<String, Drop> drops = new LinkedHashMap<>();
         drops.put(TEE.id(), TEE);
         drops.put(RECORDING.id(), RECORDING);
+        // After the set, the highlights clip offers tonight's recording.
         return new ShowConfig(null, ID, TITLE, Secret.of(Base64.getUrlEncoder().withoutPadding().encodeToString(key)),
-                AccessMode.OPEN, new AudioSettings(BITRATE, true), null, null, songs, null, TELEGRAM, drops);
+                AccessMode.OPEN, new AudioSettings(BITRATE, true), null, null, songs, null, TELEGRAM, drops, true,
+                new HighlightsSettings(HighlightsSettings.DEFAULT_MAX_SECONDS, null, RECORDING.id()));
     }
 
     /**

@@ -75,15 +75,17 @@ public final class EncoreServer implements AutoCloseable {
     private volatile TelegramBridges telegram = TelegramBridges.none();
     private final ShowRecordings recordings;
     private volatile ClipApi clips;
+    private final AfterSet afterSet;
     private volatile boolean closed;
 
     /** How often the routers are asked whether the performer's audio arrives (OnAir events lag by at most this). */
     static final Duration ON_AIR_PERIOD = Duration.ofMillis(250);
 
     private EncoreServer(Options options, List<ShowConfig> shows, MediaServer media, HttpServer http, ShowChannel channel,
-            String publicUrl, OnAirWatcher onAir, ShowRecordings recordings) {
+            String publicUrl, OnAirWatcher onAir, ShowRecordings recordings, AfterSet afterSet) {
         this.onAir = onAir;
         this.recordings = recordings;
+        this.afterSet = afterSet;
         this.options = options;
         this.shows = shows;
         this.media = media;
@@ -148,6 +150,8 @@ public final class EncoreServer implements AutoCloseable {
         OnAirWatcher onAir = null;
         ShowRecordings recordings = null;
         ClipApi clips = null;
+        // The report and the clip after each set, posted by the bots (issue 7); it waits for the bridges, started last.
+        AfterSet afterSet = new AfterSet(stateDir, showList, channel, Clock.systemUTC());
         try {
             for (ShowConfig show : showList) {
                 media.addShow(show);
@@ -171,7 +175,7 @@ public final class EncoreServer implements AutoCloseable {
                 }
             });
             // Each set of a show with recording: true goes to <data dir>/recordings (issue 7).
-            recordings = new ShowRecordings(stateDir, media::router, SetRecorder.Options.defaults())
+            recordings = new ShowRecordings(stateDir, media::router, SetRecorder.Options.defaults(), afterSet)
                     .subscribe(channel, showList);
             api.recordings(recordings::status);
             clips = new ClipApi(stateDir, showList, Clock.systemUTC()); // clips on demand from <data dir>/recordings
@@ -189,7 +193,7 @@ public final class EncoreServer implements AutoCloseable {
                     ON_AIR_PERIOD);
             HttpServer http = HttpServer.start(options.bindHost(), options.httpPort(), api, channel.httpHandler());
             EncoreServer server = new EncoreServer(options, showList, media, http, channel, publicUrl, onAir,
-                    recordings);
+                    recordings, afterSet);
             started.set(server);
             server.clips = clips;
             try {
@@ -201,6 +205,7 @@ public final class EncoreServer implements AutoCloseable {
                         + " (expected: a writable data directory)", e);
             }
             api.telegram(server.telegram);
+            afterSet.start(server.telegram::bridge);
             LOG.info("Encore is up: HTTP on {}, media (UDP) on {}, {} show(s)", http.localAddress(), media.localAddress(),
                     showList.size());
             return server;
@@ -214,6 +219,7 @@ public final class EncoreServer implements AutoCloseable {
             if (clips != null) {
                 clips.close();
             }
+            afterSet.close();
             media.close();
             channel.close();
             throw e;
@@ -236,6 +242,11 @@ public final class EncoreServer implements AutoCloseable {
     /** The recording of the show's current or last set since the server started; empty when none (or recording is off). */
     public Optional<RecordingStatus> recording(String showId) {
         return recordings.status(showId);
+    }
+
+    /** The work after each set (for tests: {@link AfterSet#awaitIdle}). */
+    AfterSet afterSet() {
+        return afterSet;
     }
 
     public Optional<Router> router(String showId) {
@@ -270,14 +281,15 @@ public final class EncoreServer implements AutoCloseable {
             return;
         }
         closed = true;
-        telegram.close();
         onAir.close();
         try {
             http.close();
             clips.close();
             recordings.close(); // before the media server: the recorders get their last packets, then EOS and chapters
+            afterSet.close(); // after the recordings (a set's end is heard), before the bridges (its posts are queued)
         } finally {
             try {
+                telegram.close();
                 media.close();
             } finally {
                 channel.close();

@@ -9,7 +9,6 @@ import dev.encore.show.ShowConfig;
 import dev.encore.show.live.ShowEvent;
 import dev.encore.signaling.ShowChannel;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,12 +34,38 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: the feed calls arrive on the shows' loop threads and only queue work; starting, chaptering and closing
  * recorders (file I/O) run on this class's one worker thread, in event order. {@link #status} and {@link #close} from any
  * thread. A recorder's write failure (disk full) is logged at WARN and kept in its status: the show goes on.
+ *
+ * <p>A {@link Listener} hears of each set's end (after its recording was closed) and of each failure, for the work after
+ * the set ({@link AfterSet}).
  */
 final class ShowRecordings implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShowRecordings.class);
     private static final long CLOSE_WAIT_SECONDS = 30;
 
+    /** What happens to a set's recording, for the work after the set. Implementations return quickly. */
+    interface Listener {
+        /**
+         * The set of run {@code runId} ended and its recording is closed: {@code status} is {@code CLOSED} with the file,
+         * or {@code FAILED} when it had stopped before. On this class's worker thread.
+         */
+        void recordingEnded(String showId, long runId, RecordingStatus status);
+
+        /** The recording of run {@code runId} stopped on a write failure; the show goes on. On the recorder's thread. */
+        void recordingFailed(String showId, long runId, RecordingStatus status);
+
+        Listener NONE = new Listener() {
+            @Override
+            public void recordingEnded(String showId, long runId, RecordingStatus status) {
+            }
+
+            @Override
+            public void recordingFailed(String showId, long runId, RecordingStatus status) {
+            }
+        };
+    }
+
     private final Path dataDir;
+    private final Listener listener;
     private final Function<String, Optional<Router>> routers;
     private final SetRecorder.Options options;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
@@ -50,9 +75,11 @@ final class ShowRecordings implements AutoCloseable {
     });
     /** The recording of each show's current or last set; written by the worker, read by any thread. */
     private final Map<String, SetRecorder> recorders = new ConcurrentHashMap<>();
+    /** The run each show's recorder records; the worker's. */
+    private final Map<String, Long> recordedRuns = new ConcurrentHashMap<>();
     /** The titles recordings are made with; read by the worker. */
     private final Map<String, ShowConfig> shows = new ConcurrentHashMap<>();
-    private final List<AutoCloseable> subscriptions = new ArrayList<>();
+    private final Subscriptions subscriptions = new Subscriptions();
     private volatile boolean closed;
 
     /**
@@ -61,8 +88,14 @@ final class ShowRecordings implements AutoCloseable {
      * @param options the recorders' options (its failure listener is wrapped to log)
      */
     ShowRecordings(Path dataDir, Function<String, Optional<Router>> routers, SetRecorder.Options options) {
+        this(dataDir, routers, options, Listener.NONE);
+    }
+
+    /** @param listener told of each set's end and of each recording failure */
+    ShowRecordings(Path dataDir, Function<String, Optional<Router>> routers, SetRecorder.Options options, Listener listener) {
         this.dataDir = requireNonNull(dataDir, "dataDir");
         this.routers = requireNonNull(routers, "routers");
+        this.listener = requireNonNull(listener, "listener");
         requireNonNull(options, "options");
         this.options = options.withOnFailure(status -> {
             LOG.warn("recording {} failed, the show goes on without it: {}", status.file(), status.lastError());
@@ -79,9 +112,7 @@ final class ShowRecordings implements AutoCloseable {
                 continue;
             }
             shows.put(show.id(), show);
-            synchronized (subscriptions) {
-                subscriptions.add(channel.subscribe(show.id(), this::onEvents));
-            }
+            subscriptions.add(channel.subscribe(show.id(), this::onEvents));
         }
         return this;
     }
@@ -104,7 +135,7 @@ final class ShowRecordings implements AutoCloseable {
             } else if (event instanceof ShowEvent.SongStarted song) {
                 submit(() -> chapter(showId, song));
             } else if (event instanceof ShowEvent.SetEnded) {
-                submit(() -> stopRecording(showId));
+                submit(() -> endSet(showId, runId));
             }
         }
     }
@@ -161,8 +192,16 @@ final class ShowRecordings implements AutoCloseable {
         }
         ShowConfig show = shows.get(showId);
         SetRecorder recorder = SetRecorder.start(dataDir, showId, runId,
-                new SetRecorder.SetInfo(show == null ? null : show.title(), null), options);
+                new SetRecorder.SetInfo(show == null ? null : show.title(), null), options.withOnFailure(status -> {
+                    options.onFailure().accept(status);
+                    try {
+                        listener.recordingFailed(showId, runId, status);
+                    } catch (RuntimeException e) {
+                        LOG.warn("show {}: the recording failure listener failed", showId, e);
+                    }
+                }));
         recorders.put(showId, recorder);
+        recordedRuns.put(showId, runId);
         if (recorder.status().state() != RecordingStatus.State.RECORDING) {
             return; // the failure listener has logged why
         }
@@ -176,6 +215,20 @@ final class ShowRecordings implements AutoCloseable {
         SetRecorder recorder = recorders.get(showId);
         if (recorder != null) {
             recorder.chapter(song.index(), song.title(), song.at());
+        }
+    }
+
+    /** The set ended: its recording is closed, then the listener hears of it (only of the run that was recorded). */
+    private void endSet(String showId, long runId) {
+        stopRecording(showId);
+        SetRecorder recorder = recorders.get(showId);
+        Long recorded = recordedRuns.get(showId);
+        if (recorder != null && recorded != null && recorded == runId) {
+            try {
+                listener.recordingEnded(showId, runId, recorder.status());
+            } catch (RuntimeException e) {
+                LOG.warn("show {}: the recording listener failed", showId, e);
+            }
         }
     }
 
@@ -200,16 +253,7 @@ final class ShowRecordings implements AutoCloseable {
         if (closed) {
             return;
         }
-        synchronized (subscriptions) {
-            for (AutoCloseable subscription : subscriptions) {
-                try {
-                    subscription.close();
-                } catch (Exception e) {
-                    LOG.debug("unsubscribing: {}", e.toString());
-                }
-            }
-            subscriptions.clear();
-        }
+        subscriptions.closeAll();
         closed = true;
         worker.execute(() -> recorders.keySet().forEach(this::stopRecording));
         worker.shutdown();

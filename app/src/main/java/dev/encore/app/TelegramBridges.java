@@ -85,6 +85,12 @@ final class TelegramBridges implements AutoCloseable {
         return Optional.of(new Status(b.dryRun != null, b.dryRun != null ? b.dryRun.recent() : List.of(), b.bridge.entries()));
     }
 
+    /** The show's bridge, for posts after the set; empty without a {@code telegram:} section. */
+    Optional<TelegramBridge> bridge(String showId) {
+        Bridge b = bridges.get(showId);
+        return b == null ? Optional.empty() : Optional.of(b.bridge);
+    }
+
     /** The console's view of one show's bot. */
     record Status(boolean dryRun, List<DryRunPost> recentDryRunPosts, List<OutboxEntry> outbox) {
     }

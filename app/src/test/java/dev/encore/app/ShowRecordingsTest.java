@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,58 @@ class ShowRecordingsTest {
             awaitTap(false);
             assertThat(recordings.status("gig").orElseThrow().chapters()).isEqualTo(1);
         }
+    }
+
+    /** What a listener heard: "ended gig#3 CLOSED", "failed gig#3 FAILED". */
+    private static final class Heard implements ShowRecordings.Listener {
+        final List<String> calls = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void recordingEnded(String showId, long runId, RecordingStatus status) {
+            calls.add("ended " + showId + "#" + runId + " " + status.state());
+        }
+
+        @Override
+        public void recordingFailed(String showId, long runId, RecordingStatus status) {
+            calls.add("failed " + showId + "#" + runId + " " + status.state());
+        }
+    }
+
+    @Test
+    void theListenerHearsOfTheSetsEndAfterTheFileIsClosedButNotOfAShutdown(@TempDir Path dir) throws Exception {
+        Heard heard = new Heard();
+        try (ShowRecordings recordings = new ShowRecordings(dir, show -> Optional.of(router), SetRecorder.Options.defaults(),
+                heard)) {
+            recordings.onEvents("gig", 3, List.of(new ShowEvent.SetStarted(T0)), false);
+            recordings.onEvents("gig", 3, List.of(new ShowEvent.SetEnded(T0.plusSeconds(5))), false);
+            awaitState(recordings, RecordingStatus.State.CLOSED);
+            awaitCalls(heard, 1);
+            recordings.onEvents("gig", 4, List.of(new ShowEvent.SetStarted(T0.plusSeconds(60))), false);
+            awaitState(recordings, RecordingStatus.State.RECORDING);
+        } // the server goes down mid-set: closed, but no set ended
+        assertThat(heard.calls).containsExactly("ended gig#3 CLOSED");
+    }
+
+    @Test
+    void theListenerHearsOfAFailureAndThenOfTheSetsEnd(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("recordings"), "not a folder");
+        Heard heard = new Heard();
+        try (ShowRecordings recordings = new ShowRecordings(dir, show -> Optional.of(router), SetRecorder.Options.defaults(),
+                heard)) {
+            recordings.onEvents("gig", 3, List.of(new ShowEvent.SetStarted(T0)), false);
+            recordings.onEvents("gig", 3, List.of(new ShowEvent.SetEnded(T0.plusSeconds(5))), false);
+            awaitCalls(heard, 2);
+            assertThat(router.tap).as("nothing is tapped for a failed recording").isNull();
+        }
+        assertThat(heard.calls).containsExactly("failed gig#3 FAILED", "ended gig#3 FAILED");
+    }
+
+    private static void awaitCalls(Heard heard, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (heard.calls.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(heard.calls).hasSizeGreaterThanOrEqualTo(count);
     }
 
     @Test

@@ -36,6 +36,9 @@ import java.util.List;
  *   ({@link #commitUpdate}).</li>
  * </ul>
  *
+ * <p>A row is a message ({@code sendMessage}), an edit, or a video ({@code sendVideo}: its text is the caption and
+ * {@code video_path} names the file, uploaded when the row's turn comes; issue 7's highlights clip).
+ *
  * <p><b>Schema.</b> {@code tg_schema_version} holds the number of the last of {@link #MIGRATIONS} applied (append only;
  * like the signaling event store's {@code schema_version}, but the bot's own). Each write is one {@code BEGIN IMMEDIATE}
  * transaction, so several connections to the file (one per bridge, the event store) wait for each other
@@ -57,11 +60,17 @@ final class Outbox implements AutoCloseable {
                     "CREATE TABLE tg_chat_moves (show_id TEXT NOT NULL, from_chat INTEGER NOT NULL,"
                             + " to_chat INTEGER NOT NULL, at_ms INTEGER NOT NULL, PRIMARY KEY (show_id, from_chat))"
                             + " WITHOUT ROWID",
-                    "CREATE TABLE tg_update_offsets (show_id TEXT NOT NULL PRIMARY KEY, next_offset INTEGER NOT NULL)"));
+                    "CREATE TABLE tg_update_offsets (show_id TEXT NOT NULL PRIMARY KEY, next_offset INTEGER NOT NULL)"),
+            // 2: video posts (sendVideo, issue 7): the file uploaded when the row is sent, and its length and size
+            List.of("ALTER TABLE tg_outbox ADD COLUMN video_path TEXT",
+                    "ALTER TABLE tg_outbox ADD COLUMN video_seconds INTEGER",
+                    "ALTER TABLE tg_outbox ADD COLUMN video_width INTEGER",
+                    "ALTER TABLE tg_outbox ADD COLUMN video_height INTEGER"));
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "ord, show_id, run_id, key, edit, chat_id, thread_id, reply_to, target_key, text,"
-            + " buttons, version, min_interval_ms, not_before_ms, state, message_id, attempts, error";
+            + " buttons, version, min_interval_ms, not_before_ms, state, message_id, attempts, error, video_path, video_seconds,"
+            + " video_width, video_height";
 
     private final Connection db;
     private boolean closed;
@@ -145,15 +154,29 @@ final class Outbox implements AutoCloseable {
     synchronized boolean enqueueSend(String showId, long runId, String key, long chatId, Integer threadId, Integer replyTo,
             String text, List<UrlButton> buttons, Instant now) throws SQLException {
         check();
-        return inTransaction(() -> insertSend(showId, runId, key, chatId, threadId, replyTo, text, buttons, now));
+        return inTransaction(() -> insertSend(showId, runId, key, chatId, threadId, replyTo, text, buttons, null, now));
+    }
+
+    /**
+     * A new video post ({@code sendVideo}) with {@code caption}, unless the key exists already in this run (then nothing
+     * changes, whatever state the row is in).
+     *
+     * @return true when the row was added
+     */
+    synchronized boolean enqueueVideo(String showId, long runId, String key, long chatId, Integer threadId, String caption,
+            List<UrlButton> buttons, OutboxVideo video, Instant now) throws SQLException {
+        check();
+        requireNonNull(video, "video");
+        return inTransaction(() -> insertSend(showId, runId, key, chatId, threadId, null, caption, buttons, video, now));
     }
 
     private boolean insertSend(String showId, long runId, String key, long chatId, Integer threadId, Integer replyTo,
-            String text, List<UrlButton> buttons, Instant now) throws SQLException {
+            String text, List<UrlButton> buttons, OutboxVideo video, Instant now) throws SQLException {
         try (PreparedStatement q = db.prepareStatement("INSERT OR IGNORE INTO tg_outbox (show_id, run_id, key, ord, edit,"
                 + " chat_id, thread_id, reply_to, target_key, text, buttons, version, min_interval_ms, not_before_ms, state,"
-                + " message_id, attempts, error, created_ms, updated_ms) VALUES (?, ?, ?, " + nextOrd()
-                + ", 0, ?, ?, ?, NULL, ?, ?, 0, 0, 0, 'pending', NULL, 0, NULL, ?, ?)")) {
+                + " message_id, attempts, error, created_ms, updated_ms, video_path, video_seconds, video_width, video_height)"
+                + " VALUES (?, ?, ?, " + nextOrd() + ", 0, ?, ?, ?, NULL, ?, ?, 0, 0, 0, 'pending', NULL, 0, NULL, ?, ?, ?, ?,"
+                + " ?, ?)")) {
             q.setString(1, showId);
             q.setLong(2, runId);
             q.setString(3, key);
@@ -165,6 +188,10 @@ final class Outbox implements AutoCloseable {
             q.setString(9, writeButtons(buttons));
             q.setLong(10, now.toEpochMilli());
             q.setLong(11, now.toEpochMilli());
+            q.setString(12, video == null ? null : video.file().toAbsolutePath().toString());
+            setInteger(q, 13, video == null ? null : video.durationSeconds());
+            setInteger(q, 14, video == null ? null : video.width());
+            setInteger(q, 15, video == null ? null : video.height());
             return q.executeUpdate() == 1;
         }
     }
@@ -301,10 +328,13 @@ final class Outbox implements AutoCloseable {
         Integer reply = rs.wasNull() ? null : replyTo;
         int messageId = rs.getInt(16);
         Integer message = rs.wasNull() ? null : messageId;
+        String videoPath = rs.getString(19);
+        OutboxVideo video = videoPath == null ? null : new OutboxVideo(Path.of(videoPath), rs.getInt(20), rs.getInt(21),
+                rs.getInt(22));
         return new OutboxEntry(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getInt(5) != 0,
                 rs.getLong(6), thread, reply, rs.getString(9), rs.getString(10), readButtons(rs.getString(11)), rs.getLong(12),
                 Duration.ofMillis(rs.getLong(13)), Instant.ofEpochMilli(rs.getLong(14)),
-                OutboxState.ofColumn(rs.getString(15)), message, rs.getInt(17), rs.getString(18));
+                OutboxState.ofColumn(rs.getString(15)), message, rs.getInt(17), rs.getString(18), video);
     }
 
     // ---- the send cycle ----
@@ -431,7 +461,7 @@ final class Outbox implements AutoCloseable {
         inTransaction(() -> {
             if (reply != null) {
                 insertSend(showId, reply.runId(), reply.key(), reply.chatId(), reply.threadId(), reply.replyTo(), reply.text(),
-                        List.of(), now);
+                        List.of(), null, now);
             }
             update("INSERT INTO tg_update_offsets (show_id, next_offset) VALUES (?, ?) ON CONFLICT (show_id) DO UPDATE"
                     + " SET next_offset = max(next_offset, excluded.next_offset)", showId, nextOffset);

@@ -20,10 +20,11 @@ import java.util.List;
  * @param notBefore not sent before this moment (backoff after a failure; the coalescing interval of an edit)
  * @param messageId Telegram's message id once a post is sent, else null
  * @param error the last failure, for people, or null
+ * @param video for a video post ({@code sendVideo}, the text is its caption), the file; else null
  */
 public record OutboxEntry(long ord, String showId, long runId, String key, boolean edit, long chatId, Integer threadId,
         Integer replyTo, String targetKey, String text, List<UrlButton> buttons, long version, Duration minInterval,
-        Instant notBefore, OutboxState state, Integer messageId, int attempts, String error) {
+        Instant notBefore, OutboxState state, Integer messageId, int attempts, String error, OutboxVideo video) {
 
     public OutboxEntry {
         buttons = List.copyOf(buttons);

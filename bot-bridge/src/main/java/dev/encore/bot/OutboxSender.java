@@ -2,9 +2,12 @@ package dev.encore.bot;
 
 import dev.encore.bot.telegram.MessageEdit;
 import dev.encore.bot.telegram.OutgoingMessage;
+import dev.encore.bot.telegram.OutgoingVideo;
 import dev.encore.bot.telegram.SentMessage;
 import dev.encore.bot.telegram.TelegramApi;
 import dev.encore.bot.telegram.TelegramException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * <p>What a failure does: a {@code 429} pauses the chat for {@code retry_after}; a 5xx or a request that was not sent
  * retries with backoff (1 s, 2 s, 4 s ... 60 s); a migrated group is followed; a refusal fails the row and tells the
  * staff; a post whose outcome is unknown is never sent again and is reported; an edit is simply retried (editing to the
- * same text twice is harmless: Telegram's "message is not modified" counts as success).
+ * same text twice is harmless: Telegram's "message is not modified" counts as success). A video whose file is gone or
+ * larger than Telegram takes ({@link TelegramApi#MAX_UPLOAD_BYTES}) fails before any call, and the staff is told.
  *
  * <p>Not thread-safe: owned by the bridge's sender thread (tests call {@link #runDue} themselves).
  */
@@ -108,6 +112,9 @@ final class OutboxSender {
     }
 
     private void send(OutboxEntry row, long chat, OutboxEntry target, Instant now) throws SQLException {
+        if (row.video() != null && !uploadable(row, now)) {
+            return;
+        }
         outbox.markSending(row, chat, now);
         try {
             if (row.edit()) {
@@ -116,8 +123,11 @@ final class OutboxSender {
                 pacer.sent(chat, done);
                 outbox.markSent(row, chat, null, done);
             } else {
-                SentMessage sent = api.sendMessage(new OutgoingMessage(chat, row.threadId(), row.text(), row.buttons(),
-                        row.replyTo()));
+                OutboxVideo video = row.video();
+                SentMessage sent = video != null
+                        ? api.sendVideo(new OutgoingVideo(chat, row.threadId(), video.file(), row.text(), row.buttons(),
+                                video.durationSeconds(), video.width(), video.height()))
+                        : api.sendMessage(new OutgoingMessage(chat, row.threadId(), row.text(), row.buttons(), row.replyTo()));
                 Instant done = clock.instant();
                 pacer.sent(chat, done);
                 outbox.markSent(row, sent.chatId(), sent.messageId(), done);
@@ -131,6 +141,26 @@ final class OutboxSender {
             failed(row, chat, new TelegramException(TelegramException.Kind.OUTCOME_UNKNOWN, 0,
                     "unexpected " + e.getClass().getSimpleName(), 0, null, null));
         }
+    }
+
+    /** A video row's file is there and small enough to upload; else the row fails (nothing was sent) and the staff hears. */
+    private boolean uploadable(OutboxEntry row, Instant now) throws SQLException {
+        String problem;
+        try {
+            long size = Files.size(row.video().file());
+            problem = size > TelegramApi.MAX_UPLOAD_BYTES ? "the video " + row.video().file() + " is " + size
+                    + " bytes (expected: at most " + TelegramApi.MAX_UPLOAD_BYTES + ", Telegram's upload limit for bots)"
+                    : null;
+        } catch (IOException e) {
+            problem = "the video " + row.video().file() + " cannot be read: " + e.getClass().getSimpleName()
+                    + " (expected: the file that was queued)";
+        }
+        if (problem == null) {
+            return true;
+        }
+        outbox.markEnded(row, OutboxState.FAILED, problem, now);
+        report(row, "could not post " + describe(row) + ": " + problem);
+        return false;
     }
 
     private void failed(OutboxEntry row, long chat, TelegramException e) throws SQLException {
@@ -204,7 +234,8 @@ final class OutboxSender {
     }
 
     private static String describe(OutboxEntry row) {
-        return (row.edit() ? "the edit “" : "the post “") + row.key() + "” (" + Posts.clip(row.text()) + ")";
+        return (row.edit() ? "the edit “" : row.video() != null ? "the video “" : "the post “") + row.key() + "” ("
+                + Posts.clip(row.text()) + ")";
     }
 
     /**
@@ -212,7 +243,7 @@ final class OutboxSender {
      * with alerts themselves only go to the log.
      */
     private void report(OutboxEntry row, String what) throws SQLException {
-        String text = "⚠️ Encore, show " + showId + ": " + what;
+        String text = Posts.alert(showId, what);
         LOG.warn("telegram {}: {}", showId, what);
         if (staffChatId == null || row.key().startsWith("alert:")) {
             return;

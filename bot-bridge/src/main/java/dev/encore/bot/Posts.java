@@ -41,6 +41,26 @@ final class Posts {
         return "🙏 Thank you for listening to " + showTitle + "! The set has ended — see you at the next show.";
     }
 
+    /** A message for the crew in the staff chat. */
+    static String alert(String showId, String what) {
+        return "⚠️ Encore, show " + showId + ": " + what;
+    }
+
+    /** The post-show report's summary for the staff chat, with the link to the whole report. */
+    static String report(String summary, String reportUrl) {
+        return "📊 After the set: " + summary + "\nThe whole report: " + reportUrl;
+    }
+
+    /**
+     * The highlights clip's caption: the show and the song, then the post-show offer's text (its title and price, as the
+     * show file words it) when there is one.
+     */
+    static String clipCaption(String showTitle, String songTitle, Drop offer) {
+        String head = songTitle == null || songTitle.isBlank() ? "🎬 Tonight's highlight from " + showTitle
+                : "🎬 Tonight's highlight from " + showTitle + ": “" + clip(songTitle) + "”";
+        return offer == null ? head : head + "\n\n" + offer.text();
+    }
+
     static String usage() {
         return "Usage: /request <song title>";
     }

@@ -48,6 +48,10 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code SetEnded}</td><td>{@code thanks}</td><td>the thank-you</td></tr>
  * </table>
  *
+ * <p>After the set (issue 7) the server adds, through the same outbox and so once per run: the highlights clip to the group
+ * ({@link #postClip}, key {@value #CLIP_KEY}), the report's summary to the staff chat ({@link #postReport}, key
+ * {@value #REPORT_KEY}) and alerts to the staff chat ({@link #alertStaff}, keys {@code alert:...}).
+ *
  * <p><b>Threads.</b> {@link #start} subscribes to the show and starts two threads: the bridge thread, which owns event
  * handling and sending (the show's loop only queues events for it), and the poller thread (long polls). Without
  * {@link #start}, tests drive it with {@link #handleEvents}, {@link #runDue} and {@link #pollUpdates} on one thread and a
@@ -57,6 +61,12 @@ public final class TelegramBridge implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TelegramBridge.class);
     /** The least time between two supply-count edits of one drop's post. */
     public static final Duration COUNT_EDIT_INTERVAL = Duration.ofSeconds(10);
+    /** The outbox key of the highlights clip in the group: one per run. */
+    public static final String CLIP_KEY = "clip";
+    /** The outbox key of the post-show report's summary in the staff chat: one per run. */
+    public static final String REPORT_KEY = "report";
+    /** The {@code src} of the clip's offer button: its taps are counted apart from the drop posts' ({@code telegram}). */
+    static final String CLIP_SOURCE = "clip";
     /** The long poll's wait. */
     static final int POLL_SECONDS = 25;
     /** How long an update waits for the show to take a request before it is tried again later. */
@@ -191,6 +201,72 @@ public final class TelegramBridge implements AutoCloseable {
         return outbox.entries(show.id());
     }
 
+    // ---- after the set (any thread; the outbox serializes) ----
+
+    /**
+     * Queues the highlights clip for the group ({@code sendVideo}, key {@value #CLIP_KEY}), once per run: the caption names
+     * the show and the song and carries the post-show offer ({@code highlights.offer}) with a button through the drop's
+     * redirect ({@code /go/{show}/{drop}?src=clip}, so the taps are counted); without an offer, just the show and the song.
+     *
+     * @return true when queued now, false when the run's clip was queued before (whatever became of it)
+     */
+    public boolean postClip(long run, OutboxVideo video, String songTitle) throws SQLException {
+        requireNonNull(video, "video");
+        String offerId = show.highlights().offer();
+        Drop offer = offerId == null ? null : drop(offerId);
+        List<UrlButton> buttons = offer == null ? List.of() : List.of(new UrlButton(Posts.BUY_BUTTON, dropUrl(offer,
+                CLIP_SOURCE)));
+        boolean queued = outbox.enqueueVideo(show.id(), run, CLIP_KEY, group.current(), settings.messageThreadId(),
+                Posts.clipCaption(show.title(), songTitle, offer), buttons, video, clock.instant());
+        if (queued) {
+            LOG.info("telegram {}: queued {} ({})", show.id(), CLIP_KEY, video.file().getFileName());
+            signal();
+        }
+        return queued;
+    }
+
+    /**
+     * Queues the post-show report's summary for the staff chat (key {@value #REPORT_KEY}), once per run, with the link to
+     * the report page. Without {@code telegram.staffChatId} nothing is queued and the summary is logged at INFO.
+     *
+     * @return true when queued now
+     */
+    public boolean postReport(long run, String summary) throws SQLException {
+        requireNonNull(summary, "summary");
+        return toStaff(run, REPORT_KEY, Posts.report(summary, baseUrl + "/p/" + show.id() + "/report"), summary);
+    }
+
+    /**
+     * Queues an alert for the staff chat, once per run and key (e.g. {@code alert:recording}). Without
+     * {@code telegram.staffChatId} it is only logged, at INFO.
+     *
+     * @return true when queued now
+     */
+    public boolean alertStaff(long run, String key, String what) throws SQLException {
+        requireNonNull(key, "key");
+        requireNonNull(what, "what");
+        return toStaff(run, key, Posts.alert(show.id(), what), what);
+    }
+
+    /** True when run {@code run} has an outbox row {@code key}, in any state: it was queued, and never will be again. */
+    public boolean queued(long run, String key) throws SQLException {
+        return outbox.get(show.id(), run, requireNonNull(key, "key")) != null;
+    }
+
+    private boolean toStaff(long run, String key, String text, String forTheLog) throws SQLException {
+        if (settings.staffChatId() == null) {
+            LOG.info("telegram {}: no staffChatId, {} not posted: {}", show.id(), key, forTheLog);
+            return false;
+        }
+        long staff = outbox.currentChat(show.id(), settings.staffChatId());
+        boolean queued = outbox.enqueueSend(show.id(), run, key, staff, null, null, text, List.of(), clock.instant());
+        if (queued) {
+            LOG.info("telegram {}: queued {} for the staff chat", show.id(), key);
+            signal();
+        }
+        return queued;
+    }
+
     // ---- events → outbox rows (bridge thread) ----
 
     /** Turns a batch of committed events of run {@code runId} into outbox rows. */
@@ -274,7 +350,12 @@ public final class TelegramBridge implements AutoCloseable {
     }
 
     private List<UrlButton> buyButton(Drop drop) {
-        return List.of(new UrlButton(Posts.BUY_BUTTON, baseUrl + "/go/" + show.id() + "/" + drop.id() + "?src=telegram"));
+        return List.of(new UrlButton(Posts.BUY_BUTTON, dropUrl(drop, "telegram")));
+    }
+
+    /** The drop's link through this server's redirect, which counts the tap by {@code source}. */
+    private String dropUrl(Drop drop, String source) {
+        return baseUrl + drop.path(show.id()) + "?src=" + source;
     }
 
     private String listenUrl() {

@@ -44,6 +44,37 @@ class OutboxTest {
     }
 
     @Test
+    void aDatabaseOfTheFirstSchemaGainsVideoRowsAndKeepsItsRows() throws SQLException {
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("encore.db"));
+                Statement s = db.createStatement()) {
+            s.execute("CREATE TABLE tg_schema_version (version INTEGER NOT NULL)");
+            for (String sql : Outbox.MIGRATIONS.get(0)) {
+                s.execute(sql);
+            }
+            s.execute("INSERT INTO tg_schema_version (version) VALUES (1)");
+            s.execute("INSERT INTO tg_outbox (show_id, run_id, key, ord, edit, chat_id, text, buttons, version,"
+                    + " min_interval_ms, not_before_ms, state, message_id, attempts, created_ms, updated_ms) VALUES"
+                    + " ('rooftop-3', 1, 'announce', 1, 0, -1, 'live', '[]', 0, 0, 0, 'sent', 5, 1, 0, 0)");
+        }
+        try (Outbox outbox = open()) {
+            assertThat(outbox.schemaVersion()).isEqualTo(2);
+            OutboxEntry old = outbox.get(SHOW, 1, "announce");
+            assertThat(old.state()).isEqualTo(OutboxState.SENT);
+            assertThat(old.video()).isNull();
+
+            OutboxVideo video = new OutboxVideo(dir.resolve("clips/rooftop-3-run1.mp4"), 42, 640, 360);
+            assertThat(outbox.enqueueVideo(SHOW, 1, "clip", -1, 7, "caption", BUY, video, T)).isTrue();
+            assertThat(outbox.enqueueVideo(SHOW, 1, "clip", -1, 7, "other caption", BUY, video, T)).isFalse();
+            OutboxEntry clip = outbox.get(SHOW, 1, "clip");
+            assertThat(clip.video()).isEqualTo(video);
+            assertThat(clip.text()).isEqualTo("caption");
+            assertThat(clip.threadId()).isEqualTo(7);
+            assertThat(clip.edit()).isFalse();
+            assertThat(outbox.pending(SHOW)).extracting(OutboxEntry::key).containsExactly("clip");
+        }
+    }
+
+    @Test
     void aKeyIsPostedOncePerRun() throws SQLException {
         try (Outbox outbox = open()) {
             assertThat(outbox.enqueueSend(SHOW, 1, "announce", -1, 7, null, "live", List.of(), T)).isTrue();

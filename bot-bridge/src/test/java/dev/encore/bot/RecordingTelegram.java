@@ -3,6 +3,7 @@ package dev.encore.bot;
 import dev.encore.bot.telegram.BotUser;
 import dev.encore.bot.telegram.MessageEdit;
 import dev.encore.bot.telegram.OutgoingMessage;
+import dev.encore.bot.telegram.OutgoingVideo;
 import dev.encore.bot.telegram.SentMessage;
 import dev.encore.bot.telegram.TelegramApi;
 import dev.encore.bot.telegram.TelegramException;
@@ -101,6 +102,21 @@ final class RecordingTelegram implements TelegramApi {
             throw new TelegramException(TelegramException.Kind.OUTCOME_UNKNOWN, 0, "read timed out", 0, null, null);
         }
         return new SentMessage(message.chatId(), id);
+    }
+
+    /** Records a video like a post: its text is the caption. */
+    @Override
+    public synchronized SentMessage sendVideo(OutgoingVideo video) throws TelegramException {
+        gate(video.chatId());
+        int id = nextMessageId++;
+        messages.put(id, new Message(video.chatId(), id, video.caption(), video.buttons()));
+        calls.add(new Call("sendVideo", clock.instant(), video.chatId(), id, video.threadId(), null, video.caption(),
+                video.buttons()));
+        if (actThenDrop) {
+            actThenDrop = false;
+            throw new TelegramException(TelegramException.Kind.OUTCOME_UNKNOWN, 0, "read timed out", 0, null, null);
+        }
+        return new SentMessage(video.chatId(), id);
     }
 
     @Override

@@ -21,17 +21,21 @@ import dev.encore.bot.telegram.fake.FakeBotApi.ChatMessage;
 import dev.encore.bot.telegram.fake.MutableClock;
 import dev.encore.show.AccessMode;
 import dev.encore.show.Drop;
+import dev.encore.show.HighlightsSettings;
 import dev.encore.show.Secret;
 import dev.encore.show.ShowConfig;
 import dev.encore.show.live.ShowEvent;
 import dev.encore.signaling.RequestReceipt;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -243,6 +247,127 @@ class TelegramBridgeHttpTest {
             thread.shutdownNow();
             dying.close();
         }
+    }
+
+    /** The show with {@code highlights.offer} set to {@code offer}. */
+    private ShowConfig withOffer(ShowConfig s, String offer) {
+        return new ShowConfig(s.source(), s.id(), s.title(), s.performerKey(), s.access(), s.audio(), s.rtpIngest(),
+                s.capacity(), s.setList(), s.publicUrl(), s.telegram(), s.drops(), s.recording(),
+                new HighlightsSettings(60, null, offer));
+    }
+
+    private Path clipFile(String name, int bytes) throws IOException {
+        byte[] content = new byte[bytes];
+        new Random(bytes).nextBytes(content);
+        return Files.write(dir.resolve(name), content);
+    }
+
+    @Test
+    void theClipGoesToTheGroupOnceWithTheOfferAndTheReportToTheStaff() throws Exception {
+        Path clip = clipFile("rooftop-3-run1.mp4", 200_000);
+        TelegramBridge bridge = bridge(withOffer(show(), "vip"));
+
+        assertThat(bridge.postClip(RUN, new OutboxVideo(clip, 42, 640, 360), "Harbour Lights")).isTrue();
+        assertThat(bridge.postReport(RUN, "Rooftop Acoustic #3 — 12 joined, peak 9")).isTrue();
+        assertThat(bridge.postClip(RUN, new OutboxVideo(clip, 42, 640, 360), "Encore")).isFalse();
+        assertThat(bridge.postReport(RUN, "again")).isFalse();
+        drive(bridge, Duration.ofMinutes(1));
+
+        assertThat(telegram.videos()).singleElement().satisfies(v -> {
+            assertThat(v.chatId()).isEqualTo(GROUP);
+            assertThat(v.content()).isEqualTo(Files.readAllBytes(clip));
+            assertThat(v.caption()).isEqualTo("🎬 Tonight's highlight from Rooftop Acoustic #3: “Harbour Lights”\n\n"
+                    + "VIP bundle: backstage Q&A + lossless recording");
+            assertThat(v.params()).containsEntry("duration", "42").containsEntry("message_thread_id", "" + TOPIC);
+        });
+        ChatMessage video = telegram.botMessages(GROUP).get(0);
+        assertThat(video.buttons()).containsExactly(Button.url("Buy", "https://live.example.org/go/rooftop-3/vip?src=clip"));
+        assertThat(telegram.botMessages(STAFF)).singleElement().satisfies(m -> assertThat(m.text())
+                .isEqualTo("📊 After the set: Rooftop Acoustic #3 — 12 joined, peak 9\nThe whole report:"
+                        + " https://live.example.org/p/rooftop-3/report"));
+        assertThat(bridge.entries()).filteredOn(e -> e.key().equals(TelegramBridge.CLIP_KEY)).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.state()).isEqualTo(OutboxState.SENT);
+                    assertThat(e.video()).isEqualTo(new OutboxVideo(clip.toAbsolutePath(), 42, 640, 360));
+                });
+
+        // a restart on the same data directory: the run's clip and report are there already
+        bridge.close();
+        TelegramBridge restarted = bridge(withOffer(show(), "vip"));
+        assertThat(restarted.queued(RUN, TelegramBridge.CLIP_KEY)).isTrue();
+        assertThat(restarted.postClip(RUN, new OutboxVideo(clip, 42, 640, 360), "Harbour Lights")).isFalse();
+        assertThat(restarted.postReport(RUN, "Rooftop Acoustic #3 — 12 joined, peak 9")).isFalse();
+        drive(restarted, Duration.ofMinutes(1));
+        assertThat(telegram.calls("sendVideo")).hasSize(1);
+        assertThat(telegram.botMessages(STAFF)).hasSize(1);
+    }
+
+    @Test
+    void withoutAnOfferTheCaptionIsTheShowAndTheSongAndWithoutAStaffChatNothingGoesThere() throws Exception {
+        Path clip = clipFile("clip.mp4", 1000);
+        TelegramBridge bridge = bridge(BridgeRig.show(AccessMode.OPEN, null, telegram.apiUrl()));
+
+        assertThat(bridge.postReport(RUN, "a summary")).isFalse();
+        assertThat(bridge.alertStaff(RUN, "alert:recording", "the recording failed")).isFalse();
+        assertThat(bridge.postClip(RUN, new OutboxVideo(clip, 0, 0, 0), "Encore")).isTrue();
+        drive(bridge, Duration.ofMinutes(1));
+
+        assertThat(telegram.videos()).singleElement().satisfies(v -> {
+            assertThat(v.caption()).isEqualTo("🎬 Tonight's highlight from Rooftop Acoustic #3: “Encore”");
+            assertThat(v.params()).doesNotContainKeys("duration", "width", "height", "reply_markup");
+        });
+        assertThat(telegram.calls("sendMessage")).isEmpty();
+        assertThat(logs.text()).contains("no staffChatId, report not posted: a summary");
+    }
+
+    @Test
+    void aProcessKilledDuringTheUploadLeavesTheClipUnknownNeverResent() throws Exception {
+        Path clip = clipFile("clip.mp4", 50_000);
+        telegram.failNext("sendVideo", 1, FakeBotApi.Failure.ACT_THEN_HANG); // the video is posted, no answer comes
+        TelegramBridge dying = BridgeRig.open(show(), client(Duration.ofSeconds(30)), desk, dir, clock);
+        dying.postClip(RUN, new OutboxVideo(clip, 3, 640, 360), "Encore");
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            Future<Instant> stuck = thread.submit(dying::runDue);
+            telegram.awaitHung(1, Duration.ofSeconds(10));
+
+            // "killed" mid-upload: a new process on the same data directory finds the row "sending"
+            TelegramBridge restarted = bridge(show());
+            assertThat(restarted.entries()).filteredOn(e -> e.key().equals(TelegramBridge.CLIP_KEY)).singleElement()
+                    .satisfies(e -> assertThat(e.state()).isEqualTo(OutboxState.UNKNOWN));
+            assertThat(restarted.postClip(RUN, new OutboxVideo(clip, 3, 640, 360), "Encore")).isFalse();
+            drive(restarted, Duration.ofMinutes(1));
+
+            assertThat(telegram.calls("sendVideo")).hasSize(1);
+            assertThat(telegram.botMessages(STAFF)).singleElement().satisfies(m -> assertThat(m.text())
+                    .contains("the server stopped while sending the video “clip”").contains("will not be sent again"));
+            telegram.releaseHung();
+            stuck.get(10, TimeUnit.SECONDS);
+            drive(restarted, Duration.ofMinutes(1));
+            assertThat(telegram.calls("sendVideo")).hasSize(1);
+            assertThat(telegram.videos()).hasSize(1);
+        } finally {
+            thread.shutdownNow();
+            dying.close();
+        }
+    }
+
+    @Test
+    void aClipWhoseFileIsGoneFailsWithoutACallAndTellsTheStaff() throws Exception {
+        Path clip = clipFile("clip.mp4", 1000);
+        TelegramBridge bridge = bridge(show());
+        bridge.postClip(RUN, new OutboxVideo(clip, 3, 640, 360), "Encore");
+        Files.delete(clip);
+        drive(bridge, Duration.ofMinutes(1));
+
+        assertThat(telegram.calls("sendVideo")).isEmpty();
+        assertThat(bridge.entries()).filteredOn(e -> e.key().equals(TelegramBridge.CLIP_KEY)).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.state()).isEqualTo(OutboxState.FAILED);
+                    assertThat(e.error()).contains("clip.mp4").contains("cannot be read");
+                });
+        assertThat(telegram.botMessages(STAFF)).singleElement().satisfies(m -> assertThat(m.text())
+                .contains("could not post the video “clip”"));
     }
 
     @Test

@@ -117,7 +117,8 @@ public final class ShowFiles {
                 .optional("maxSeconds", new NodeSchema.IntType(1, HighlightsSettings.MAX_SECONDS),
                         HighlightsSettings.DEFAULT_MAX_SECONDS)
                 .optional("cover", new NodeSchema.StringType(1, MAX_PATH_CHARS, COVER_PATH,
-                        "the path of a PNG or JPEG image, relative to the show file"));
+                        "the path of a PNG or JPEG image, relative to the show file"))
+                .optional("offer", new NodeSchema.StringType(1, 40, DROP_ID, "the id of a drop under drops:"));
         return new NodeSchema.MapType()
                 .required("id", new NodeSchema.StringType(1, 40, Pattern.compile("[a-z0-9-]+"),
                         "1 to 40 characters of a-z, 0-9 and '-'"))
@@ -257,11 +258,15 @@ public final class ShowFiles {
                 telegram,
                 drops,
                 values.<Boolean>get("recording"),
-                highlights(source, values));
+                highlights(source, values, drops));
     }
 
-    /** {@code highlights}: the cover resolved against the show file's folder (the working directory for a parsed text). */
-    private static HighlightsSettings highlights(Path source, NodeSchema.Values values) throws ShowFileException {
+    /**
+     * {@code highlights}: the cover resolved against the show file's folder (the working directory for a parsed text); the
+     * offer must name one of the drops.
+     */
+    private static HighlightsSettings highlights(Path source, NodeSchema.Values values, Map<String, Drop> drops)
+            throws ShowFileException {
         String cover = values.get("highlights.cover");
         Path coverPath = null;
         if (cover != null) {
@@ -274,7 +279,13 @@ public final class ShowFiles {
                         "the path of a PNG or JPEG image, relative to the show file");
             }
         }
-        return new HighlightsSettings(values.<Integer>get("highlights.maxSeconds"), coverPath);
+        String offer = values.get("highlights.offer");
+        if (offer != null && !drops.containsKey(offer)) {
+            throw values.error("highlights.offer", NodeSchema.quote(offer) + " is not a drop", drops.isEmpty()
+                    ? "one of the drops' ids, and there is no drops: section" : "one of the drops' ids: "
+                    + String.join(", ", drops.keySet()));
+        }
+        return new HighlightsSettings(values.<Integer>get("highlights.maxSeconds"), coverPath, offer);
     }
 
     /** {@code setlist}: the planned songs in order with their cues, empty when absent. */

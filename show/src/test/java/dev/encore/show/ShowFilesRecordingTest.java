@@ -9,7 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The issue 7 keys of a show file: {@code recording} and {@code highlights}. */
+/** The issue 7 keys of a show file: {@code recording} and {@code highlights} (with its post-show offer). */
 class ShowFilesRecordingTest {
     private static final String HEAD = """
             id: rooftop-3
@@ -33,7 +33,7 @@ class ShowFilesRecordingTest {
         ShowConfig show = parse(HEAD);
 
         assertThat(show.recording()).isTrue();
-        assertThat(show.highlights()).isEqualTo(new HighlightsSettings(60, null));
+        assertThat(show.highlights()).isEqualTo(new HighlightsSettings(60, null, null));
     }
 
     @Test
@@ -84,6 +84,39 @@ class ShowFilesRecordingTest {
         assertThat(failure(HEAD + "highlights:\n  maxSecond: 30\n"))
                 .contains("highlights.maxSecond: unknown key, did you mean 'maxSeconds'?");
         assertThat(failure(HEAD + "highlights: 60\n")).contains("highlights: is ");
+    }
+
+    private static final String DROPS = """
+            drops:
+              vinyl:
+                text: "Signed vinyl, tonight only — €25"
+                url: "https://shop.example.org/vinyl"
+                at: 10m
+              vip:
+                text: "VIP bundle"
+                url: "https://shop.example.org/vip"
+                at: 20m
+            """;
+
+    @Test
+    void offerNamesADrop() throws Exception {
+        ShowConfig show = parse(HEAD + DROPS + "highlights:\n  offer: vip\n");
+
+        assertThat(show.highlights().offer()).isEqualTo("vip");
+        assertThat(show.drops()).containsKey(show.highlights().offer());
+        assertThat(parse(HEAD + DROPS).highlights().offer()).isNull();
+    }
+
+    @Test
+    void offerOfAnUnknownDropIsRefusedWithTheDropsThereAre() {
+        assertThat(failure(HEAD + DROPS + "highlights:\n  offer: poster\n"))
+                .isEqualTo("rooftop.yaml:15: highlights.offer: 'poster' is not a drop (expected: one of the drops' ids:"
+                        + " vinyl, vip)");
+        assertThat(failure(HEAD + "highlights:\n  offer: vinyl\n"))
+                .isEqualTo("rooftop.yaml:6: highlights.offer: 'vinyl' is not a drop (expected: one of the drops' ids, and"
+                        + " there is no drops: section)");
+        assertThat(failure(HEAD + DROPS + "highlights:\n  offer: Vinyl!\n"))
+                .contains("highlights.offer").contains("(expected: the id of a drop under drops:)");
     }
 
     @Test

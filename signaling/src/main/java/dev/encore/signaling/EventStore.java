@@ -118,21 +118,56 @@ final class EventStore implements AutoCloseable {
 
     /** The latest run of a show with all its events in order, or empty when the show never ran. */
     synchronized Optional<Run> latestRun(String showId) throws SQLException {
+        return readRun("SELECT run_id, started_at FROM show_runs WHERE show_id = ? ORDER BY run_id DESC LIMIT 1", showId,
+                true);
+    }
+
+    /**
+     * The latest run of a show whose set ended ({@code SetEnded} stored), with all its events; empty when there is none. A
+     * read only: the run is not opened for appending.
+     */
+    synchronized Optional<Run> latestEndedRun(String showId) throws SQLException {
+        return readRun("SELECT r.run_id, r.started_at FROM show_runs r WHERE r.show_id = ? AND EXISTS (SELECT 1 FROM events e"
+                + " WHERE e.run_id = r.run_id AND e.kind = 'SetEnded') ORDER BY r.run_id DESC LIMIT 1", showId, false);
+    }
+
+    /**
+     * The run {@code query} (run_id, started_at of the show given as its one parameter) finds, with its events; when
+     * {@code forAppending}, {@link #append} may add to it next.
+     */
+    private Optional<Run> readRun(String query, String showId, boolean forAppending) throws SQLException {
         check();
-        long runId;
-        Instant startedAt;
-        try (PreparedStatement q = db.prepareStatement(
-                "SELECT run_id, started_at FROM show_runs WHERE show_id = ? ORDER BY run_id DESC LIMIT 1")) {
-            q.setString(1, showId);
-            try (ResultSet rs = q.executeQuery()) {
-                if (!rs.next()) {
-                    db.commit();
-                    return Optional.empty();
+        try {
+            long runId;
+            Instant startedAt;
+            try (PreparedStatement q = db.prepareStatement(query)) {
+                q.setString(1, showId);
+                try (ResultSet rs = q.executeQuery()) {
+                    if (!rs.next()) {
+                        db.commit();
+                        return Optional.empty();
+                    }
+                    runId = rs.getLong(1);
+                    startedAt = Instant.parse(rs.getString(2));
                 }
-                runId = rs.getLong(1);
-                startedAt = Instant.parse(rs.getString(2));
             }
+            Stored stored = events(runId);
+            db.commit();
+            if (forAppending) {
+                lastSeq.put(runId, stored.lastSeq());
+            }
+            return Optional.of(new Run(runId, showId, startedAt, stored.events()));
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            throw e;
         }
+    }
+
+    private record Stored(List<ShowEvent> events, long lastSeq) {
+    }
+
+    /** A run's events in order, and the sequence number of its last (0 for none). */
+    private Stored events(long runId) throws SQLException {
         List<ShowEvent> events = new ArrayList<>();
         long seq = 0;
         try (PreparedStatement q = db.prepareStatement("SELECT seq, body FROM events WHERE run_id = ? ORDER BY seq")) {
@@ -144,9 +179,7 @@ final class EventStore implements AutoCloseable {
                 }
             }
         }
-        db.commit();
-        lastSeq.put(runId, seq);
-        return Optional.of(new Run(runId, showId, startedAt, events));
+        return new Stored(events, seq);
     }
 
     /** Starts a new run of a show; its events are {@link #append appended} next. */

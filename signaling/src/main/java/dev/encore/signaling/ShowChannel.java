@@ -7,6 +7,7 @@ import dev.encore.show.ShowConfig;
 import dev.encore.show.access.TokenAuthority;
 import dev.encore.show.access.TokenException;
 import dev.encore.show.live.DropPlan;
+import dev.encore.show.live.ShowEvent;
 import dev.encore.show.live.Tier;
 import io.netty.channel.ChannelHandler;
 import java.io.IOException;
@@ -16,10 +17,12 @@ import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -212,6 +215,28 @@ public final class ShowChannel implements AutoCloseable {
     public CompletableFuture<Integer> dropSold(String showId, String dropId, int quantity, String orderId) {
         ShowLoop loop = loops.get(showId);
         return loop == null ? noSuchShow(showId) : loop.dropSold(dropId, quantity, orderId);
+    }
+
+    /**
+     * A show run as stored.
+     *
+     * @param events every event of the run, in order, starting with its {@code ShowOpened}
+     */
+    public record StoredRun(long runId, Instant startedAt, List<ShowEvent> events) {
+        public StoredRun {
+            requireNonNull(startedAt, "startedAt");
+            events = List.copyOf(events);
+        }
+    }
+
+    /**
+     * The show's latest run whose set ended, read from the database on the calling thread (not through the show's loop):
+     * for work after a set that must survive a restart, since a set that ended makes the next start open a new run, whose
+     * feed no longer has it. Empty when no set of the show ended. Unknown show: {@link IllegalArgumentException}.
+     */
+    public Optional<StoredRun> lastEndedRun(String showId) throws SQLException {
+        require(showId);
+        return store.latestEndedRun(showId).map(r -> new StoredRun(r.runId(), r.startedAt(), r.events()));
     }
 
     private ShowLoop require(String showId) {

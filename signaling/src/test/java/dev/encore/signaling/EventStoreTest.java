@@ -48,6 +48,36 @@ class EventStoreTest {
     }
 
     @Test
+    void theLatestEndedRunIsFoundPastTheNewerRunsWhoseSetGoesOn() throws Exception {
+        try (EventStore store = EventStore.open(dir.resolve("encore.db"))) {
+            assertThat(store.latestEndedRun("rooftop")).isEmpty();
+            long first = store.newRun("rooftop", Scenario.T0);
+            store.append(first, List.of(new ShowEvent.ShowOpened(Scenario.T0, "rooftop", List.of()),
+                    new ShowEvent.SetStarted(Scenario.at(1)), new ShowEvent.SetEnded(Scenario.at(2))));
+            long ended = store.newRun("rooftop", Scenario.at(3));
+            store.append(ended, List.of(new ShowEvent.ShowOpened(Scenario.at(3), "rooftop", List.of()),
+                    new ShowEvent.SetStarted(Scenario.at(4)), new ShowEvent.SetEnded(Scenario.at(5)),
+                    new ShowEvent.PageOpened(Scenario.at(6), "telegram")));
+            long other = store.newRun("harbour", Scenario.at(7));
+            store.append(other, List.of(new ShowEvent.ShowOpened(Scenario.at(7), "harbour", List.of()),
+                    new ShowEvent.SetEnded(Scenario.at(8))));
+            long open = store.newRun("rooftop", Scenario.at(9)); // the next start: a new run, its set not ended
+            store.append(open, List.of(new ShowEvent.ShowOpened(Scenario.at(9), "rooftop", List.of())));
+
+            EventStore.Run run = store.latestEndedRun("rooftop").orElseThrow();
+            assertThat(run.runId()).isEqualTo(ended);
+            assertThat(run.startedAt()).isEqualTo(Scenario.at(3));
+            assertThat(run.events()).hasSize(4).last().isEqualTo(new ShowEvent.PageOpened(Scenario.at(6), "telegram"));
+            assertThat(store.append(open, List.of(new ShowEvent.SetStarted(Scenario.at(10))))).isEqualTo(2);
+        }
+        try (EventStore store = EventStore.open(dir.resolve("encore.db"))) { // a read only: the run is not opened to append
+            long ended = store.latestEndedRun("rooftop").orElseThrow().runId();
+            assertThatThrownBy(() -> store.append(ended, List.of(new ShowEvent.PageOpened(Scenario.at(10), "x"))))
+                    .hasMessageContaining("run " + ended);
+        }
+    }
+
+    @Test
     void storesEveryEventKindAndReadsItBackForReplay() throws Exception {
         List<ShowEvent> events = allKinds();
         assertThat(events.stream().map(e -> e.getClass().getSimpleName()).distinct()).hasSize(17);

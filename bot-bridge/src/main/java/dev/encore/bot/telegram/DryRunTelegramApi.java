@@ -2,6 +2,8 @@ package dev.encore.bot.telegram;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -15,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bridge's visible dry run (no token configured, e.g. {@code ./encore demo}): nothing goes over the network; each post
- * and edit is logged at INFO, kept in memory for the performer console ({@link #recent()}, {@link #onPost}) and answered
+ * The bridge's visible dry run (no token configured, e.g. {@code ./encore demo}): nothing goes over the network; each post,
+ * video and edit is logged at INFO, kept in memory for the performer console ({@link #recent()}, {@link #onPost}) and answered
  * with increasing fake message ids, so the bridge runs on the same schedule as with Telegram. {@code getUpdates} just
  * waits out its timeout and returns nothing.
  *
@@ -56,6 +58,29 @@ public final class DryRunTelegramApi implements TelegramApi {
                 describe(message.buttons(), false));
         listeners.forEach(l -> l.accept(post));
         return new SentMessage(message.chatId(), post.messageId());
+    }
+
+    /** Records the video with its caption; the file is not read (only its size is logged, when it can be had). */
+    @Override
+    public SentMessage sendVideo(OutgoingVideo video) {
+        requireNonNull(video, "video");
+        DryRunPost post;
+        synchronized (this) {
+            post = new DryRunPost(clock.instant(), DryRunPost.Kind.VIDEO, video.chatId(), video.threadId(), nextMessageId++,
+                    video.caption(), video.buttons());
+            remember(post);
+        }
+        long bytes;
+        try {
+            bytes = Files.size(video.file());
+        } catch (IOException e) {
+            bytes = -1;
+        }
+        LOG.info("[dry-run] chat {}{} would post the video {} ({} bytes, {} s): \"{}\"{}", video.chatId(),
+                video.threadId() == null ? "" : " topic " + video.threadId(), video.file(), bytes, video.durationSeconds(),
+                oneLine(video.caption()), describe(video.buttons(), false));
+        listeners.forEach(l -> l.accept(post));
+        return new SentMessage(video.chatId(), post.messageId());
     }
 
     @Override

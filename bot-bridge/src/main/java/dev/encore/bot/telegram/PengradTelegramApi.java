@@ -16,6 +16,7 @@ import com.pengrad.telegrambot.request.EditMessageText;
 import com.pengrad.telegrambot.request.GetMe;
 import com.pengrad.telegrambot.request.GetUpdates;
 import com.pengrad.telegrambot.request.SendMessage;
+import com.pengrad.telegrambot.request.SendVideo;
 import com.pengrad.telegrambot.response.BaseResponse;
 import com.pengrad.telegrambot.response.GetMeResponse;
 import com.pengrad.telegrambot.response.GetUpdatesResponse;
@@ -24,6 +25,7 @@ import dev.encore.bot.telegram.TelegramException.Kind;
 import dev.encore.show.Secret;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -68,6 +70,8 @@ public final class PengradTelegramApi implements TelegramApi {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final MediaType JSON_TYPE = MediaType.get("application/json");
     private static final Pattern RETRY_AFTER = Pattern.compile("retry after (\\d+)");
+    /** An upload's read timeout is this many times {@link Timeouts#read()}. */
+    static final int UPLOAD_TIMEOUT_FACTOR = 4;
 
     /**
      * Client timeouts. {@code read} bounds the wait for an answer to an ordinary call (a hang becomes
@@ -98,6 +102,8 @@ public final class PengradTelegramApi implements TelegramApi {
     private final TelegramBot bot;
     /** One client per long-poll timeout (in practice one): its read timeout covers the poll. Shares the connection pool. */
     private final Map<Integer, TelegramBot> pollBots = new ConcurrentHashMap<>();
+    /** For uploads: Telegram answers a video only once it has taken the whole file in, so the read timeout is longer. */
+    private final TelegramBot uploadBot;
 
     private PengradTelegramApi(Secret token, URI apiUrl, Timeouts timeouts) {
         this.token = requireNonNull(token, "token").reveal();
@@ -124,6 +130,7 @@ public final class PengradTelegramApi implements TelegramApi {
                 .addNetworkInterceptor(new OneAttempt())
                 .build();
         this.bot = botWith(http);
+        this.uploadBot = botWith(http.newBuilder().readTimeout(timeouts.read().multipliedBy(UPLOAD_TIMEOUT_FACTOR)).build());
     }
 
     /** A client for the Bot API at {@code apiUrl} (e.g. {@code https://api.telegram.org}), with default timeouts. */
@@ -162,14 +169,47 @@ public final class PengradTelegramApi implements TelegramApi {
         if (!message.buttons().isEmpty()) {
             request.replyMarkup(keyboard(message.buttons()));
         }
-        SendResponse r = execute(bot, "sendMessage", request, false);
+        return sentMessage("sendMessage", execute(bot, "sendMessage", request, false), message.chatId());
+    }
+
+    /** Where an accepted message is; Telegram said ok but without a readable id: it exists, its id is unknown. */
+    private SentMessage sentMessage(String method, SendResponse r, long requestedChat) throws TelegramException {
         Message sent = r.message();
         if (sent == null || sent.messageId() == null) {
-            // Telegram said ok but the answer is not readable: the message exists, its id is unknown.
-            throw unknown("sendMessage", "answer without a message id");
+            throw unknown(method, "answer without a message id");
         }
         Long chatId = sent.chat() == null ? null : sent.chat().id();
-        return new SentMessage(chatId == null ? message.chatId() : chatId, sent.messageId());
+        return new SentMessage(chatId == null ? requestedChat : chatId, sent.messageId());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A file that is missing or unreadable is {@link Kind#REFUSED} before anything is sent (OkHttp would only notice
+     * while writing the body, which would look like a request that may have reached Telegram).
+     */
+    @Override
+    public SentMessage sendVideo(OutgoingVideo video) throws TelegramException {
+        requireNonNull(video, "video");
+        if (!Files.isRegularFile(video.file()) || !Files.isReadable(video.file())) {
+            throw new TelegramException(Kind.REFUSED, 0, "sendVideo not sent: " + video.file() + " is not a readable file"
+                    + " (expected: the rendered clip)", 0, null, null);
+        }
+        SendVideo request = new SendVideo(video.chatId(), video.file().toFile()).caption(video.caption())
+                .supportsStreaming(true);
+        if (video.threadId() != null) {
+            request.messageThreadId(video.threadId());
+        }
+        if (video.durationSeconds() > 0) {
+            request.duration(video.durationSeconds());
+        }
+        if (video.width() > 0 && video.height() > 0) {
+            request.width(video.width()).height(video.height());
+        }
+        if (!video.buttons().isEmpty()) {
+            request.replyMarkup(keyboard(video.buttons()));
+        }
+        return sentMessage("sendVideo", execute(uploadBot, "sendVideo", request, false), video.chatId());
     }
 
     @Override

@@ -7,6 +7,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.encore.bot.telegram.fake.MutableClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 class DryRunTelegramApiTest {
@@ -40,6 +43,24 @@ class DryRunTelegramApiTest {
         logger.detachAppender(logs);
         logger.setLevel(previous);
         api.close();
+    }
+
+    @Test
+    void aVideoIsRecordedWithItsCaptionAndLoggedWithItsFile(@TempDir Path dir) throws Exception {
+        Path clip = Files.write(dir.resolve("demo-run4.mp4"), new byte[1234]);
+        SentMessage post = api.sendMessage(new OutgoingMessage(GROUP, null, "live", List.of(), null));
+
+        SentMessage video = api.sendVideo(new OutgoingVideo(GROUP, null, clip, "🎬 Tonight's highlight",
+                List.of(new UrlButton("Buy", "https://live.example.org/go/demo/tee?src=clip")), 30, 640, 360));
+
+        assertThat(video.messageId()).isEqualTo(post.messageId() + 1);
+        assertThat(api.recent()).last().satisfies(p -> {
+            assertThat(p.kind()).isEqualTo(DryRunPost.Kind.VIDEO);
+            assertThat(p.text()).isEqualTo("🎬 Tonight's highlight");
+            assertThat(p.buttons()).extracting(UrlButton::url).containsExactly("https://live.example.org/go/demo/tee?src=clip");
+        });
+        assertThat(logs.list).last().satisfies(e -> assertThat(e.getFormattedMessage())
+                .contains("would post the video " + clip).contains("1234 bytes, 30 s").contains("🎬 Tonight's highlight"));
     }
 
     @Test

@@ -13,11 +13,15 @@ import dev.encore.bot.telegram.fake.MutableClock;
 import dev.encore.show.Secret;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The pengrad-based client against the fake Bot API: requests on the wire, answers, and every failure's classification. */
 class PengradTelegramApiTest {
@@ -90,6 +94,50 @@ class PengradTelegramApiTest {
         assertThat(m.text()).isEqualTo("Signed vinyl: the offer closed");
         assertThat(m.buttons()).isEmpty();
         assertThat(m.earlierTexts()).containsExactly("Signed vinyl: 50 left", "Signed vinyl: 12 left");
+    }
+
+    @Test
+    void sendVideoUploadsTheFileWithCaptionButtonsAndSize(@TempDir Path dir) throws Exception {
+        byte[] mp4 = new byte[300_000];
+        new Random(7).nextBytes(mp4); // every byte value, CR LF and dashes included: the multipart must carry them as they are
+        Path file = Files.write(dir.resolve("rooftop-run3.mp4"), mp4);
+
+        SentMessage sent = api.sendVideo(new OutgoingVideo(GROUP, 7, file, "🎬 Tonight's highlight: “Harbour Lights”",
+                List.of(new UrlButton("Buy", "https://live.example.org/go/stage/vinyl?src=clip")), 42, 640, 360));
+
+        assertThat(fake.videos()).singleElement().satisfies(v -> {
+            assertThat(v.chatId()).isEqualTo(GROUP);
+            assertThat(v.messageId()).isEqualTo(sent.messageId());
+            assertThat(v.caption()).isEqualTo("🎬 Tonight's highlight: “Harbour Lights”");
+            assertThat(v.fileName()).isEqualTo("rooftop-run3.mp4");
+            assertThat(v.content()).isEqualTo(mp4);
+            assertThat(v.params()).containsEntry("duration", "42").containsEntry("width", "640")
+                    .containsEntry("height", "360").containsEntry("supports_streaming", "true")
+                    .containsEntry("message_thread_id", "7").doesNotContainKey("parse_mode");
+        });
+        assertThat(sent.chatId()).isEqualTo(GROUP);
+        FakeBotApi.ChatMessage m = fake.message(GROUP, sent.messageId()).orElseThrow();
+        assertThat(m.videoFileName()).isEqualTo("rooftop-run3.mp4");
+        assertThat(m.buttons()).containsExactly(Button.url("Buy", "https://live.example.org/go/stage/vinyl?src=clip"));
+    }
+
+    @Test
+    void aVideoOverTheUploadLimitIsRefusedAndAMissingFileIsNeverSent(@TempDir Path dir) throws Exception {
+        fake.uploadLimit(1000);
+        Path big = Files.write(dir.resolve("big.mp4"), new byte[1001]);
+
+        TelegramException tooLarge = catchThrowableOfType(TelegramException.class, () -> api.sendVideo(new OutgoingVideo(GROUP,
+                null, big, "clip", List.of(), 0, 0, 0)));
+        assertThat(tooLarge.kind()).isEqualTo(Kind.REFUSED);
+        assertThat(tooLarge.errorCode()).isEqualTo(413);
+        assertThat(tooLarge.getMessage()).contains("Request Entity Too Large");
+
+        TelegramException missing = catchThrowableOfType(TelegramException.class, () -> api.sendVideo(new OutgoingVideo(GROUP,
+                null, dir.resolve("gone.mp4"), "clip", List.of(), 0, 0, 0)));
+        assertThat(missing.kind()).isEqualTo(Kind.REFUSED);
+        assertThat(missing.getMessage()).contains("gone.mp4").contains("not a readable file");
+        assertThat(fake.calls("sendVideo")).hasSize(1);
+        assertThat(fake.videos()).isEmpty();
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.encore.bot.telegram.TelegramApi;
 import dev.encore.bot.telegram.UrlButton;
 import dev.encore.bot.telegram.fake.FakeRequestParser.FilePart;
 import dev.encore.bot.telegram.fake.FakeRequestParser.Parsed;
@@ -54,6 +55,9 @@ import java.util.regex.Pattern;
  *   <li>an edit that changes nothing answers {@code 400 Bad Request: message is not modified: …};</li>
  *   <li>a {@code web_app} button in a group answers {@code 400 Bad Request: BUTTON_TYPE_INVALID};</li>
  *   <li>a chat {@linkplain #migrateChat migrated} to a supergroup answers 400 with {@code parameters.migrate_to_chat_id};</li>
+ *   <li>{@code sendVideo} takes the file as a multipart upload ({@code video} part) and answers a message with a
+ *       {@code video} object; an upload over {@linkplain #uploadLimit the limit} (50 MB, as for bots) answers
+ *       {@code 413 Request Entity Too Large} and does nothing;</li>
  *   <li>{@code getUpdates} long-polls in real time (woken by {@link #addTextMessage}), confirms updates below {@code offset},
  *       and a second concurrent poll ends the first with {@code 409 Conflict};</li>
  *   <li>{@link #failNext} injects failures: 502, hanging without an answer, or acting and then dropping the connection.</li>
@@ -135,8 +139,14 @@ public final class FakeBotApi implements AutoCloseable {
             String text, List<Button> buttons, List<String> earlierTexts, int editCount, Instant sentAt, String videoFileName) {
     }
 
-    /** A {@code sendVideo} upload. */
-    public record Video(long chatId, int messageId, String caption, String fileName, String contentType, int size) {
+    /**
+     * A {@code sendVideo} upload.
+     *
+     * @param params every parameter of the call (caption, duration, width, height, reply_markup, ...)
+     * @param content the uploaded bytes (empty for a {@code file_id} or URL); the fake's own copy
+     */
+    public record Video(long chatId, int messageId, String caption, String fileName, String contentType, int size,
+            Map<String, String> params, byte[] content) {
     }
 
     private final String token;
@@ -155,6 +165,7 @@ public final class FakeBotApi implements AutoCloseable {
     private final Deque<ObjectNode> updates = new ArrayDeque<>();
     private final Map<String, Deque<Failure>> failures = new HashMap<>();
     private final AtomicInteger hung = new AtomicInteger();
+    private long uploadLimit = TelegramApi.MAX_UPLOAD_BYTES;
     private long nextUpdateId = 700_000_001L;
     private long confirmedOffset;
     private int pollGeneration;
@@ -324,6 +335,16 @@ public final class FakeBotApi implements AutoCloseable {
             for (int i = 0; i < count; i++) {
                 queue.add(failure);
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Uploads larger than this many bytes are refused with {@code 413} (default: Telegram's 50 MB for bots). */
+    public void uploadLimit(long bytes) {
+        lock.lock();
+        try {
+            uploadLimit = bytes;
         } finally {
             lock.unlock();
         }
@@ -709,12 +730,16 @@ public final class FakeBotApi implements AutoCloseable {
     }
 
     private Reply sendVideo(Map<String, String> params, List<FilePart> files) {
+        FilePart file = files.stream().filter(f -> f.name().equals("video")).findFirst().orElse(null);
+        if (file != null && file.bytes().length > uploadLimit) {
+            // Telegram's front refuses the body before the Bot API looks at the call.
+            return Reply.error(413, "Request Entity Too Large");
+        }
         Lookup lookup = lookupChat(params);
         if (lookup.error != null) {
             return lookup.error;
         }
         ChatState chat = lookup.chat;
-        FilePart file = files.stream().filter(f -> f.name().equals("video")).findFirst().orElse(null);
         if (file == null && params.get("video") == null) {
             return Reply.error(400, "Bad Request: there is no video in the request");
         }
@@ -732,7 +757,7 @@ public final class FakeBotApi implements AutoCloseable {
         m.videoFileName = file == null ? params.get("video") : file.fileName();
         chat.count(clock.instant());
         videos.add(new Video(chat.id, m.id, caption, m.videoFileName, file == null ? null : file.contentType(),
-                file == null ? 0 : file.bytes().length));
+                file == null ? 0 : file.bytes().length, Map.copyOf(params), file == null ? new byte[0] : file.bytes()));
         ObjectNode json = messageJson(chat, m);
         json.remove("text");
         if (caption != null) {

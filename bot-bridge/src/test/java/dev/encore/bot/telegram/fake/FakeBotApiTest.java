@@ -370,7 +370,33 @@ class FakeBotApiTest {
             assertThat(v.fileName()).isEqualTo("clip.mp4");
             assertThat(v.contentType()).isEqualTo("video/mp4");
             assertThat(v.size()).isEqualTo(8);
+            assertThat(v.content()).containsExactly(0, 1, 2, 0xff, 13, 10, 45, 45);
         });
+        JsonNode result = JSON.readTree(answer.body()).path("result");
+        assertThat(result.path("caption").asText()).isEqualTo("Tonight's highlight");
+        assertThat(result.path("video").path("file_size").asInt()).isEqualTo(8);
+        assertThat(result.has("text")).isFalse();
+    }
+
+    @Test
+    void anUploadOverTheLimitIsRefusedWith413AndPostsNothing() throws Exception {
+        fake.uploadLimit(4);
+        String boundary = "b0undary";
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"chat_id\"\r\n\r\n" + GROUP + "\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"video\"; filename=\"clip.mp4\"\r\n"
+                + "Content-Type: video/mp4\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(new byte[] {1, 2, 3, 4, 5});
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        var answer = http.send(HttpRequest.newBuilder(uri(TOKEN, "sendVideo"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(BodyPublishers.ofByteArray(body.toByteArray())).build(), BodyHandlers.ofString());
+
+        assertThat(answer.statusCode()).isEqualTo(413);
+        assertThat(answer.body()).isEqualTo("{\"ok\":false,\"error_code\":413,\"description\":\"Request Entity Too Large\"}");
+        assertThat(fake.videos()).isEmpty();
+        assertThat(fake.botMessages(GROUP)).isEmpty();
     }
 
     @Test
