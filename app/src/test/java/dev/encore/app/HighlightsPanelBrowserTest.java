@@ -66,6 +66,13 @@ class HighlightsPanelBrowserTest {
                 Map<String, Object> listed = await(driver, s -> ((List<?>) s.get("songs")).size() == 3,
                         "the panel to list the recording's two songs and the span choice");
                 assertThat(listed.get("songs")).isEqualTo(List.of("1", "2", "span"));
+                // The live figures show the set's recording, closed when the set ended.
+                long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (!driver.findElement(By.id("recording")).getText().equals("Saved") && System.nanoTime() < until) {
+                    Thread.sleep(200);
+                }
+                assertThat(driver.findElement(By.id("recording")).getText()).isEqualTo("Saved");
+                assertThat(driver.findElement(By.id("recording-detail")).getText()).matches("0:0[2-9] · [0-9]+\\.[0-9] MB");
                 assertThat(driver.findElement(By.id("clip-song")).getText()).contains("1. " + DemoShow.SONGS.get(0))
                         .contains("2. " + DemoShow.SONGS.get(1));
                 assertThat(driver.findElement(By.id("highlights-state")).getText()).isEqualTo("No clips yet");

@@ -504,6 +504,31 @@
   const kbps = (bitsPerSecond) => (bitsPerSecond / 1000).toFixed(0) + ' kbps';
   const percent = (fraction) => (fraction * 100).toFixed(fraction > 0 && fraction < 0.1 ? 1 : 0) + ' %';
 
+  // The set's recording (issue 7): its state, length and size; a failure says why, in red (the show goes on regardless).
+  function showRecording(rec) {
+    const value = $('recording');
+    const detail = $('recording-detail');
+    value.classList.toggle('failed', !!rec && rec.state === 'failed');
+    if (!rec) {
+      value.textContent = '—';
+      detail.textContent = '';
+      return;
+    }
+    const length = Math.floor(rec.seconds / 60) + ':' + String(Math.floor(rec.seconds % 60)).padStart(2, '0');
+    const size = (rec.bytes / 1e6).toFixed(1) + ' MB';
+    if (rec.state === 'recording') {
+      value.textContent = '● ' + length;
+      detail.textContent = size + (rec.dropped > 0 ? ' · ' + rec.dropped + ' packets not written' : '');
+    } else if (rec.state === 'closed') {
+      value.textContent = 'Saved';
+      detail.textContent = length + ' · ' + size;
+    } else {
+      value.textContent = 'FAILED';
+      detail.textContent = 'Stopped at ' + length + ': ' + (rec.error || 'a write failed')
+          + '. The show goes on; what was written stays playable.';
+    }
+  }
+
   async function refresh() {
     if (!key) { return; }
     const [server, own] = await Promise.all([serverStatus().catch(() => null), ownStats().catch(() => null)]);
@@ -530,6 +555,7 @@
       $('loss').textContent = server.performerOnline || figures.loss !== null ? percent(loss) : '—';
       $('jitter').textContent = server.performerOnline ? server.performerJitterMs.toFixed(1) + ' ms' : '—';
       $('listener-loss').textContent = server.listeners > 0 ? percent(server.listenerLoss) : '—';
+      showRecording(server.recording);
       if (state === 'live') {
         $('state-detail').textContent = server.performerOnline
           ? 'The server hears you · ' + server.listeners + (server.listeners === 1 ? ' listener' : ' listeners')
