@@ -17,6 +17,7 @@ import dev.encore.loadtest.client.WebRtcListener;
 import dev.encore.loadtest.client.WebRtcPublisher;
 import dev.encore.loadtest.client.WhepException;
 import dev.encore.loadtest.report.RunMeta;
+import dev.encore.protocol.dtls.DtlsWarmUp;
 import dev.encore.protocol.srtp.SrtpProfile;
 import dev.encore.protocol.srtp.SrtpSession;
 import java.io.PrintWriter;
@@ -108,6 +109,10 @@ public final class LoadRun {
     private final PrintWriter out;
 
     // Recorded on the runtime's loops; drained by the run's thread.
+    static final int WARM_UP_HANDSHAKES = 300;
+    static final Duration WARM_UP_BUDGET = Duration.ofSeconds(10);
+    /** Handshakes the warm-up completed; the run's thread's. */
+    private int warmUpHandshakes;
     /** The run's show-channel side, or null; set by the run's thread before arrivals start. */
     private Interaction channel;
     private final Recorder latency = new Recorder(3);
@@ -187,6 +192,7 @@ public final class LoadRun {
                 }
             }
             warmUpCrypto();
+            warmUpHandshakes();
             if (s.publish() == RunSettings.Publish.SYNTHETIC) {
                 publisher = publish(runtime);
                 tone = new ToneSender(publisher);
@@ -336,6 +342,23 @@ public final class LoadRun {
      * Pays jitsi-srtp's one-time start-up (it benchmarks the AES implementations at first use, about a second) before the
      * run, so the tool's own cold start does not show as the server's latency.
      */
+    /**
+     * Runs in-memory DTLS handshakes before the first arrival ({@link DtlsWarmUp}), up to twice the listeners and at most
+     * {@link #WARM_UP_HANDSHAKES}: a freshly started tool JIT-compiles BouncyCastle's EC code during its first hundreds of
+     * handshakes, and a storm at the start of the run would otherwise measure the tool's own warm-up as time to first audio.
+     */
+    private void warmUpHandshakes() {
+        if (s.media() == RunSettings.Media.NONE) {
+            return;
+        }
+        long t = System.nanoTime();
+        int done = DtlsWarmUp.run(Math.min(WARM_UP_HANDSHAKES, 2 * s.listeners()), WARM_UP_BUDGET);
+        warmUpHandshakes = done;
+        out.printf(Locale.ROOT, "warm-up: %d DTLS handshakes in memory in %d ms (the tool's JIT, before the first arrival)%n",
+                done, (System.nanoTime() - t) / 1_000_000);
+        out.flush();
+    }
+
     static void warmUpCrypto() {
         for (SrtpProfile profile : SrtpProfile.values()) {
             byte[] keyAndSalt = new byte[profile.keyLength() + profile.saltLength()];
@@ -684,6 +707,7 @@ public final class LoadRun {
         counts.put("joined", joined);
         counts.put("churned", sessions.stream().filter(c -> c.churned).count());
         counts.put("elapsedMillis", elapsedMillis);
+        counts.put("warmUpHandshakes", (long) warmUpHandshakes);
         if (tone != null) {
             counts.put("performerFramesSent", tone.sent());
             counts.put("performerFramesLate", tone.late());

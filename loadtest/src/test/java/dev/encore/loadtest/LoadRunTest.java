@@ -89,6 +89,9 @@ class LoadRunTest {
         assertThat(r.exitCode()).as(out + FinalTable.render(r)).isEqualTo(RunResult.EXIT_MET);
         assertThat(r.count("joined")).isEqualTo(8);
         assertThat(r.failures()).isEmpty();
+        // Before the first arrival the tool warmed its DTLS code up: twice the listeners, in memory.
+        assertThat(r.count("warmUpHandshakes")).isEqualTo(16);
+        assertThat(out.toString()).contains("warm-up: 16 DTLS handshakes in memory");
         // Every copy the server relayed arrived, authenticated, once (loopback: no loss), and each carried a send time. A
         // copy sent the moment the server's DTLS side finished can beat the client's keys: dropped as early media.
         assertThat(r.count("packets") + r.count("earlyMedia")).isEqualTo(server.packetsOut());
