@@ -2,7 +2,9 @@ package dev.encore.app;
 
 import dev.encore.media.Router;
 import dev.encore.show.ShowConfig;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,7 +25,14 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        ShowConfig show = DemoShow.config();
+        ShowConfig show;
+        try {
+            show = DemoShow.config(DemoShow.performerKey(server.dataDir));
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("encore demo: " + e.getMessage());
+            return 2;
+        }
+        Path keyFile = server.dataDir.resolve(DemoShow.KEY_FILE).toAbsolutePath();
         return ServerRunner.run(server, List.of(show), spec.commandLine().getErr(), running -> {
             Router router = running.router(show.id()).orElseThrow(() -> new IllegalStateException(
                     "show " + show.id() + " has no router (expected: one per show)"));
@@ -37,8 +46,14 @@ final class DemoCommand implements Callable<Integer> {
             out.println();
             out.println("    " + url);
             out.println();
-            out.println("  The set moves to the next song every " + DemoShow.SONG_LENGTH.toSeconds() + " s; the Telegram bot runs as a");
-            out.println("  dry run (no token): what it would post to the group is in the log.");
+            String base = url.substring(0, url.indexOf("/l/"));
+            long setMinutes = DemoShow.SONG_LENGTH.multipliedBy(DemoShow.SONGS.size()).toMinutes();
+            out.println("  The set moves to the next song every " + DemoShow.SONG_LENGTH.toSeconds() + " s and ends after "
+                    + DemoShow.SONGS.size() + " songs (about " + setMinutes + " min).");
+            out.println("  The Telegram bot runs as a dry run (no token): what it would post is in the log.");
+            out.println("  After the set: the report at " + base + "/p/" + show.id() + "/report, and the highlights clip");
+            out.println("  the bot posts. Performer console: " + base + "/p/" + show.id());
+            out.println("  (its key is in " + keyFile + ").");
             out.println("  Ctrl-C stops the server.");
             out.println(rule);
             out.println();

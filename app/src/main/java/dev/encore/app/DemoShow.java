@@ -13,7 +13,14 @@ import dev.encore.show.ShowConfig;
 import dev.encore.show.TelegramSettings;
 import dev.encore.signaling.Role;
 import dev.encore.signaling.ShowChannel;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +31,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The built-in demo show ({@code demo}, open access, 96 kbps stereo, a 5-song set list with two drops, the recording drop
@@ -42,19 +50,59 @@ final class DemoShow {
     static final Drop RECORDING = new Drop("recording", "Tonight's recording, lossless (a demo: nothing is sold)",
             URI.create("https://example.org/encore-demo/recording"), null, null, Duration.ofMinutes(2));
 
-    /** No token: the bot bridge runs as a dry run (posts logged and listed in the console), into a made-up group. */
-    static final TelegramSettings TELEGRAM = new TelegramSettings(null, -1001234567890L, null, null,
+    /**
+     * No token: the bot bridge runs as a dry run (posts logged and listed in the console), into a made-up group and a
+     * made-up staff chat (where the post-show summary goes).
+     */
+    static final TelegramSettings TELEGRAM = new TelegramSettings(null, -1001234567890L, null, -1009876543210L,
             TelegramSettings.DEFAULT_API_URL);
+    /** The demo's performer key, in the data directory. */
+    static final String KEY_FILE = "demo-performer.key";
     /** How long the demo's set driver stays on a song before {@code set.next}. */
     static final Duration SONG_LENGTH = Duration.ofSeconds(75);
 
     private DemoShow() {
     }
 
+    /** The demo with a fresh random performer key (tests). */
     static ShowConfig config() {
         byte[] key = new byte[24];
         new SecureRandom().nextBytes(key);
-        // Nobody publishes to the demo over the network; the key just must not be guessable.
+        return config(Secret.of(Base64.getUrlEncoder().withoutPadding().encodeToString(key)));
+    }
+
+    /**
+     * The demo's performer key, kept in {@code <dataDir>/}{@value #KEY_FILE} (owner-only), made on the first start: the
+     * console at {@code /p/demo} needs it, and a restarted demo keeps it. Never logged; the banner names the file.
+     */
+    static Secret performerKey(Path dataDir) throws IOException {
+        Path file = dataDir.resolve(KEY_FILE);
+        if (!Files.exists(file)) {
+            Files.createDirectories(dataDir);
+            byte[] key = new byte[24];
+            new SecureRandom().nextBytes(key);
+            String value = Base64.getUrlEncoder().withoutPadding().encodeToString(key);
+            boolean posix = Files.getFileStore(dataDir).supportsFileAttributeView(PosixFileAttributeView.class);
+            try {
+                if (posix) {
+                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                } else {
+                    Files.createFile(file);
+                }
+                Files.writeString(file, value + "\n", StandardCharsets.US_ASCII);
+            } catch (FileAlreadyExistsException raced) {
+                // another demo process made it first: use its key
+            }
+        }
+        String value = Files.readString(file, StandardCharsets.US_ASCII).trim();
+        if (value.length() < 24) {
+            throw new IOException("demo performer key file " + file + ": " + value.length() + " characters (expected: at"
+                    + " least 24; delete the file and a new key is made)");
+        }
+        return Secret.of(value);
+    }
+
+    static ShowConfig config(Secret key) {
         List<PlannedSong> songs = new ArrayList<>();
         for (String title : SONGS) {
             songs.add(new PlannedSong(title, songs.size() == 1 ? List.of(TEE.id()) : List.of()));
@@ -63,15 +111,16 @@ final class DemoShow {
         drops.put(TEE.id(), TEE);
         drops.put(RECORDING.id(), RECORDING);
         // After the set, the highlights clip offers tonight's recording.
-        return new ShowConfig(null, ID, TITLE, Secret.of(Base64.getUrlEncoder().withoutPadding().encodeToString(key)),
+        return new ShowConfig(null, ID, TITLE, key,
                 AccessMode.OPEN, new AudioSettings(BITRATE, true), null, null, songs, null, TELEGRAM, drops, true,
                 new HighlightsSettings(HighlightsSettings.DEFAULT_MAX_SECONDS, null, RECORDING.id()));
     }
 
     /**
      * Plays the set list like a performer would: starts the set (unless a restored run already did), then moves to the next
-     * song every {@link #SONG_LENGTH}, so the drops' cues, the timed drop and the bot's posts happen in the demo too. Stays on
-     * the last song. Close it before the server.
+     * song every {@link #SONG_LENGTH}, so the drops' cues, the timed drop and the bot's posts happen in the demo too; one
+     * song length after the last song starts, ends the set, so the after-set work (report, staff summary, highlights clip)
+     * happens too. Close it before the server.
      */
     static AutoCloseable startSetDriver(ShowChannel channel, Duration songLength) {
         ScheduledExecutorService driver = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -82,8 +131,15 @@ final class DemoShow {
         // set.start is refused (set_ended / already started) when a restored run is past it: that is fine.
         driver.execute(() -> channel.dispatch(ID, Role.ofPerformer(), "{\"type\":\"set.start\",\"v\":1}"));
         long every = songLength.toMillis();
-        driver.scheduleWithFixedDelay(() -> channel.dispatch(ID, Role.ofPerformer(), "{\"type\":\"set.next\",\"v\":1}"),
-                every, every, TimeUnit.MILLISECONDS);
+        AtomicInteger ticks = new AtomicInteger();
+        driver.scheduleWithFixedDelay(() -> {
+            int tick = ticks.incrementAndGet();
+            if (tick < SONGS.size()) {
+                channel.dispatch(ID, Role.ofPerformer(), "{\"type\":\"set.next\",\"v\":1}");
+            } else if (tick == SONGS.size()) {
+                channel.dispatch(ID, Role.ofPerformer(), "{\"type\":\"set.end\",\"v\":1}");
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
         return driver::shutdownNow;
     }
 
