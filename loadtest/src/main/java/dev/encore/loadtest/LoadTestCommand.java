@@ -111,7 +111,7 @@ public final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--event-loops", defaultValue = "0", paramLabel = "N", description = "client event loops (0: one per core)")
     int eventLoops;
 
-    @Option(names = "--dtls-threads", defaultValue = "1024", paramLabel = "N",
+    @Option(names = "--dtls-threads", defaultValue = "64", paramLabel = "N",
             description = "DTLS handshakes in progress at once, each on a thread that mostly waits for the server; they"
                     + " compute on half the cores (default: ${DEFAULT-VALUE})")
     int dtlsThreads;

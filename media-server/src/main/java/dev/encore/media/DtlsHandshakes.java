@@ -36,10 +36,13 @@ final class DtlsHandshakes implements AutoCloseable {
     /** Handshakes waiting for a thread; beyond this a ClientHello is refused (the client re-sends it). */
     static final int QUEUE = 1024;
     /**
-     * Handshakes in progress at once, so pool threads. Most of them wait for their client (a thread parked in a queue costs
-     * a stack and nothing else); a 2,000-listener storm has a few hundred in flight at its peak.
+     * Handshakes in progress at once, so pool threads; more wait in the queue without having answered their ClientHello.
+     * Most of those in progress wait for their client (a parked thread costs a stack and nothing else), but not too many:
+     * BouncyCastle re-sends a flight whose answer is late (after 1 s, then 2 s, ...), so thousands in progress on a busy
+     * machine multiplied the datagrams and starved the fan-out (3,000 listeners over 60 s: 3 % loss with 1,024, see
+     * docs/benchmarks.md). Overridable with {@code -Dencore.dtls.inProgress=N}.
      */
-    static final int MAX_HANDSHAKES = 1024;
+    static final int MAX_HANDSHAKES = Integer.getInteger("encore.dtls.inProgress", 128);
 
     /**
      * CPU turns for {@code cores} cores ({@link HandshakeWorkers#computingFor}). Before turns existed the pool's size was
