@@ -4,6 +4,7 @@ import dev.encore.media.Router;
 import dev.encore.show.ShowConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -30,12 +31,17 @@ final class DemoCommand implements Callable<Integer> {
             show = DemoShow.config(DemoShow.performerKey(server.dataDir));
         } catch (IOException e) {
             spec.commandLine().getErr().println("encore demo: " + e.getMessage());
-            return 2;
+            return Main.EXIT_USAGE;
         }
-        Path keyFile = server.dataDir.resolve(DemoShow.KEY_FILE).toAbsolutePath();
         return ServerRunner.run(server, List.of(show), spec.commandLine().getErr(), running -> {
             Router router = running.router(show.id()).orElseThrow(() -> new IllegalStateException(
                     "show " + show.id() + " has no router (expected: one per show)"));
+            Path keyFile;
+            try {
+                keyFile = DemoShow.keepPerformerKey(server.dataDir, show.performerKey()).toAbsolutePath();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot keep the demo's performer key in " + server.dataDir, e);
+            }
             SyntheticPerformer performer = DemoShow.startPerformer(show, router);
             AutoCloseable setDriver = DemoShow.startSetDriver(running.showChannel(), DemoShow.SONG_LENGTH);
             String url = running.listenerUrl(show.id());

@@ -72,27 +72,16 @@ final class DemoShow {
     }
 
     /**
-     * The demo's performer key, kept in {@code <dataDir>/}{@value #KEY_FILE} (owner-only), made on the first start: the
-     * console at {@code /p/demo} needs it, and a restarted demo keeps it. Never logged; the banner names the file.
+     * The demo's performer key: the one kept in {@code <dataDir>/}{@value #KEY_FILE} by an earlier start, else a fresh one
+     * (not written yet: {@link #keepPerformerKey} does that once the server is up, so a start refused for bad options
+     * writes nothing). The console at {@code /p/demo} needs it; never logged, the banner names the file.
      */
     static Secret performerKey(Path dataDir) throws IOException {
         Path file = dataDir.resolve(KEY_FILE);
         if (!Files.exists(file)) {
-            Files.createDirectories(dataDir);
             byte[] key = new byte[24];
             new SecureRandom().nextBytes(key);
-            String value = Base64.getUrlEncoder().withoutPadding().encodeToString(key);
-            boolean posix = Files.getFileStore(dataDir).supportsFileAttributeView(PosixFileAttributeView.class);
-            try {
-                if (posix) {
-                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                } else {
-                    Files.createFile(file);
-                }
-                Files.writeString(file, value + "\n", StandardCharsets.US_ASCII);
-            } catch (FileAlreadyExistsException raced) {
-                // another demo process made it first: use its key
-            }
+            return Secret.of(Base64.getUrlEncoder().withoutPadding().encodeToString(key));
         }
         String value = Files.readString(file, StandardCharsets.US_ASCII).trim();
         if (value.length() < 24) {
@@ -100,6 +89,27 @@ final class DemoShow {
                     + " least 24; delete the file and a new key is made)");
         }
         return Secret.of(value);
+    }
+
+    /** Writes {@code key} to {@code <dataDir>/}{@value #KEY_FILE} (owner-only) unless the file exists; returns the file. */
+    static Path keepPerformerKey(Path dataDir, Secret key) throws IOException {
+        Path file = dataDir.resolve(KEY_FILE);
+        if (Files.exists(file)) {
+            return file;
+        }
+        Files.createDirectories(dataDir);
+        boolean posix = Files.getFileStore(dataDir).supportsFileAttributeView(PosixFileAttributeView.class);
+        try {
+            if (posix) {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } else {
+                Files.createFile(file);
+            }
+            Files.writeString(file, key.reveal() + "\n", StandardCharsets.US_ASCII);
+        } catch (FileAlreadyExistsException raced) {
+            // another demo process made it first; a restart reads that one
+        }
+        return file;
     }
 
     static ShowConfig config(Secret key) {

@@ -25,12 +25,18 @@ class DemoShowTest {
     Path dir;
 
     @Test
-    void thePerformerKeyIsMadeOnceOwnerOnlyAndKeptAcrossStarts() throws IOException {
+    void thePerformerKeyIsWrittenOnceOwnerOnlyAndKeptAcrossStarts() throws IOException {
         Path data = dir.resolve("data");
         Secret first = DemoShow.performerKey(data);
         Path file = data.resolve(DemoShow.KEY_FILE);
+        // Not written until the server is up (a start refused for bad options writes nothing).
+        assertThat(file).doesNotExist();
+        assertThat(DemoShow.keepPerformerKey(data, first)).isEqualTo(file);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         assertThat(first.reveal()).hasSizeGreaterThanOrEqualTo(24);
+        assertThat(DemoShow.performerKey(data).reveal()).isEqualTo(first.reveal());
+        // Kept: a second start keeps the first key, even when handed another.
+        DemoShow.keepPerformerKey(data, DemoShow.performerKey(dir.resolve("elsewhere")));
         assertThat(DemoShow.performerKey(data).reveal()).isEqualTo(first.reveal());
         assertThat(DemoShow.config(first).performerKey().reveal()).isEqualTo(first.reveal());
 
