@@ -75,9 +75,9 @@ final class Interaction implements AutoCloseable {
     final AtomicLong polls = new AtomicLong();
     private final List<Member> members = new CopyOnWriteArrayList<>();
     private volatile ShowChannelClient performer;
-    /** The latest round's poll and the end of its voting window (nanoTime); written and read on the group's one loop. */
-    private long openPollId = -1;
-    private long voteWindowEnd;
+    /** The latest round's poll and the end of its voting window (nanoTime); written on the performer's loop. */
+    private volatile long openPollId = -1;
+    private volatile long voteWindowEnd;
     private volatile long holdStart;
     private volatile long requestSpread = 1;
 
@@ -86,7 +86,9 @@ final class Interaction implements AutoCloseable {
         this.performerKey = requireNonNull(performerKey, "performerKey");
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("encore-loadtest-ws", true), factory);
+        // One loop per core: thousands of members each parse every broadcast (one loop was the bottleneck at 5,000).
+        this.group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
+                new DefaultThreadFactory("encore-loadtest-ws", true), factory);
         this.channelClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         boolean lo;
         try {
@@ -126,7 +128,7 @@ final class Interaction implements AutoCloseable {
                 if (voter && openPollId >= 0 && left > 0) {
                     // Joined while a round's votes are still coming in: a real listener would vote in it too.
                     long pollId = openPollId;
-                    group.schedule(() -> m.vote(pollId), ThreadLocalRandom.current().nextLong(left), TimeUnit.NANOSECONDS);
+                    c.eventLoop().schedule(() -> m.vote(pollId), ThreadLocalRandom.current().nextLong(left), TimeUnit.NANOSECONDS);
                 }
                 if (requester) {
                     scheduleRequest(m);
@@ -151,7 +153,7 @@ final class Interaction implements AutoCloseable {
     /** A requester's request: at a random moment of the first half of the hold, or soon when it joined later than that. */
     private void scheduleRequest(Member m) {
         long at = holdStart + ThreadLocalRandom.current().nextLong(requestSpread);
-        group.schedule(m::sendRequest, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+        m.client.eventLoop().schedule(m::sendRequest, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     private void pollRound(long spread) {
@@ -176,7 +178,7 @@ final class Interaction implements AutoCloseable {
             for (Member m : members) {
                 if (m.voter) {
                     long delay = ThreadLocalRandom.current().nextLong(Math.max(1, spread));
-                    group.schedule(() -> m.vote(pollId), delay, TimeUnit.NANOSECONDS);
+                    m.client.eventLoop().schedule(() -> m.vote(pollId), delay, TimeUnit.NANOSECONDS);
                 }
             }
         });
@@ -202,7 +204,7 @@ final class Interaction implements AutoCloseable {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
-    /** One listener on the channel. Fields written on the group's loop (one loop: no races between its tasks). */
+    /** One listener on the channel. Fields written on its connection's loop only (its tasks are scheduled there). */
     private final class Member {
         final int slot;
         final boolean voter;
@@ -262,13 +264,13 @@ final class Interaction implements AutoCloseable {
                 }
                 requestsAcked.increment();
                 long id = ack.path("result").path("requestId").asLong();
-                group.execute(() -> {
+                c.eventLoop().execute(() -> {
                     requestId = id;
                     if (lastQueueAt - requestSent > 0 && contains(lastQueue, id)) {
                         seen(lastQueueAt);
                     }
                 });
-                group.schedule(this::upvote, 2, TimeUnit.SECONDS);
+                c.eventLoop().schedule(this::upvote, 2, TimeUnit.SECONDS);
             });
         }
 

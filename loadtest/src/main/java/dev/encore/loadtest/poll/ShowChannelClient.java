@@ -10,6 +10,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
@@ -127,6 +128,11 @@ public final class ShowChannelClient {
         if (ch != null) {
             ch.close();
         }
+    }
+
+    /** The loop this connection lives on (its observer and its requests' answers run there). */
+    public EventLoop eventLoop() {
+        return channel.eventLoop();
     }
 
     public boolean isOpen() {
