@@ -10,10 +10,10 @@ import java.util.Date;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
-import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
+import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.generators.ECKeyPairGenerator;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.params.ECKeyGenerationParameters;
@@ -65,7 +65,9 @@ public final class DtlsIdentity {
     /** Generates a fresh key pair and a self-signed certificate valid for 30 days. */
     public static DtlsIdentity generate() {
         SecureRandom random = new SecureRandom();
-        X9ECParameters p256 = ECNamedCurveTable.getByOID(SECObjectIdentifiers.secp256r1);
+        // CustomNamedCurves, not ECNamedCurveTable: the latter gives the generic BigInteger curve, whose arithmetic a JFR
+        // profile of a join storm showed in every ECDSA signature we make (ServerKeyExchange, CertificateVerify).
+        X9ECParameters p256 = CustomNamedCurves.getByOID(SECObjectIdentifiers.secp256r1);
         ECKeyPairGenerator generator = new ECKeyPairGenerator();
         generator.init(new ECKeyGenerationParameters(new ECNamedDomainParameters(SECObjectIdentifiers.secp256r1, p256), random));
         AsymmetricCipherKeyPair keyPair = generator.generateKeyPair();
