@@ -40,7 +40,6 @@ public final class HandshakeWorkers implements Executor, AutoCloseable {
     private int free;
     /** The most turns held at once; guarded by {@link #lock}. */
     private int peakHeld;
-    private final AtomicInteger turnWaits = new AtomicInteger();
 
     /**
      * @param name the threads' name prefix
@@ -100,7 +99,6 @@ public final class HandshakeWorkers implements Executor, AutoCloseable {
         } finally {
             lock.unlock();
         }
-        turnWaits.incrementAndGet();
         while (!waiter.granted) {
             long left = deadlineNanos - System.nanoTime();
             if (left <= 0 || Thread.currentThread().isInterrupted()) {
@@ -160,15 +158,6 @@ public final class HandshakeWorkers implements Executor, AutoCloseable {
         }
     }
 
-    /** How many times a handshake had to wait for a turn, since this was made. */
-    public int turnWaits() {
-        return turnWaits.get();
-    }
-
-    public int computing() {
-        return computing;
-    }
-
     /** The most CPU turns held at once so far (never more than {@link #computing}). */
     public int peakComputing() {
         lock.lock();
@@ -177,11 +166,6 @@ public final class HandshakeWorkers implements Executor, AutoCloseable {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** True if {@link #execute} would reject now because every thread and queue slot is taken. */
-    public boolean saturated() {
-        return pool.getActiveCount() >= pool.getMaximumPoolSize() && pool.getQueue().remainingCapacity() == 0;
     }
 
     @Override
