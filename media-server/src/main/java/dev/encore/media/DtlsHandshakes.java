@@ -94,12 +94,12 @@ final class DtlsHandshakes implements AutoCloseable {
             if (error != null) {
                 fail(session, error);
             } else {
-                connected(session, keys);
+                connected(session, keys, endpoint.trace());
             }
         });
     }
 
-    private void connected(PeerSession session, SrtpKeys keys) {
+    private void connected(PeerSession session, SrtpKeys keys, DtlsEndpoint.Trace trace) {
         FanoutShard shard = session.mediaShard();
         SrtpSession srtp;
         try {
@@ -116,7 +116,7 @@ final class DtlsHandshakes implements AutoCloseable {
                 return;
             }
             producer.start();
-            metrics.dtlsHandshake();
+            metrics.dtlsHandshake(trace);
             return;
         }
         Consumer consumer = new Consumer(session.sessionId(), shard, SrtpTransform.of(srtp), session.opusPayloadType(),
@@ -125,7 +125,7 @@ final class DtlsHandshakes implements AutoCloseable {
             srtp.close();
             return;
         }
-        metrics.dtlsHandshake();
+        metrics.dtlsHandshake(trace);
     }
 
     private void fail(PeerSession session, Throwable error) {

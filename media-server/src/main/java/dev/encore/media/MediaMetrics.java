@@ -32,6 +32,8 @@ final class MediaMetrics {
     static final long MAX_DELAY_MICROS = 10_000_000L;
     /** Bucket bounds of time to first audio: a join on loopback takes tens of ms, a queued DTLS handshake seconds. */
     static final double[] TTFA_BOUNDS_SECONDS = {0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30};
+    /** Bucket bounds of a handshake's parts: its CPU is about a millisecond, a wait for the peer or a turn up to seconds. */
+    static final double[] DTLS_BOUNDS_SECONDS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Map<DropReason, CounterDataPoint> drops = new EnumMap<>(DropReason.class);
@@ -41,6 +43,8 @@ final class MediaMetrics {
     private final Counter packetsOut;
     private final Counter bytesOut;
     private final io.prometheus.metrics.core.metrics.Histogram timeToFirstAudio;
+    /** Where completed handshakes spent their time, by part: see {@link dev.encore.protocol.dtls.DtlsEndpoint.Trace}. */
+    private final DistributionDataPoint[] dtlsParts = new DistributionDataPoint[5];
     private final Counter dtlsFailures;
     private final CounterDataPoint dtlsHandshakes;
     private final CounterDataPoint helloVerifySent;
@@ -77,6 +81,16 @@ final class MediaMetrics {
                 .labelNames("show").classicOnly().classicUpperBounds(TTFA_BOUNDS_SECONDS).register(registry);
         dtlsHandshakes = Counter.builder().name("encore_media_dtls_handshakes")
                 .help("DTLS-SRTP handshakes completed").register(registry);
+        io.prometheus.metrics.core.metrics.Histogram parts = io.prometheus.metrics.core.metrics.Histogram.builder()
+                .name("encore_media_dtls_handshake_seconds")
+                .help("Completed DTLS handshakes: time from the admitted ClientHello to the last flight, by part (total, "
+                        + "thread_wait for a handshake thread, turn_wait for a CPU turn, computing while holding one, "
+                        + "peer_wait for the client's flights)")
+                .labelNames("part").classicOnly().classicUpperBounds(DTLS_BOUNDS_SECONDS).register(registry);
+        String[] partNames = {"total", "thread_wait", "turn_wait", "computing", "peer_wait"};
+        for (int i = 0; i < partNames.length; i++) {
+            dtlsParts[i] = parts.labelValues(partNames[i]);
+        }
         dtlsFailures = Counter.builder().name("encore_media_dtls_failures")
                 .help("DTLS-SRTP handshakes failed, by reason").labelNames("reason").register(registry);
         helloVerifySent = Counter.builder().name("encore_media_dtls_hello_verify")
@@ -199,8 +213,15 @@ final class MediaMetrics {
                 .callback(cb -> cb.call(waitingForCpu.getAsInt())).register(registry);
     }
 
-    void dtlsHandshake() {
+    void dtlsHandshake(dev.encore.protocol.dtls.DtlsEndpoint.Trace trace) {
         dtlsHandshakes.inc();
+        if (trace != null) {
+            dtlsParts[0].observe(trace.totalNanos() / 1e9);
+            dtlsParts[1].observe(trace.threadWaitNanos() / 1e9);
+            dtlsParts[2].observe(trace.turnWaitNanos() / 1e9);
+            dtlsParts[3].observe(trace.turnHeldNanos() / 1e9);
+            dtlsParts[4].observe(trace.peerWaitNanos() / 1e9);
+        }
     }
 
     long dtlsHandshakes() {

@@ -86,6 +86,20 @@ class FirstAudioTest {
             assertThat(histogram.getSum()).isCloseTo(told.stream().mapToDouble(t -> t.ttfa().toNanos() / 1e9).sum(),
                     within(1e-6));
 
+            // Each completed handshake is split by where its time went; the stuck one (no client flight after ICE) is not.
+            java.util.Map<String, HistogramSnapshot.HistogramDataPointSnapshot> parts = rig.server().metrics().scrape()
+                    .stream().filter(m -> m.getMetadata().getName().equals("encore_media_dtls_handshake_seconds"))
+                    .map(m -> (HistogramSnapshot) m).flatMap(m -> m.getDataPoints().stream())
+                    .collect(java.util.stream.Collectors.toMap(d -> d.getLabels().get("part"), d -> d));
+            assertThat(parts.keySet()).containsExactlyInAnyOrder("total", "thread_wait", "turn_wait", "computing",
+                    "peer_wait");
+            for (HistogramSnapshot.HistogramDataPointSnapshot part : parts.values()) {
+                assertThat(part.getCount()).isEqualTo(LISTENERS);
+            }
+            assertThat(parts.get("computing").getSum()).isPositive();
+            assertThat(parts.get("thread_wait").getSum() + parts.get("turn_wait").getSum() + parts.get("computing").getSum()
+                    + parts.get("peer_wait").getSum()).isCloseTo(parts.get("total").getSum(), within(1e-3));
+
             listeners.forEach(WebRtcListener::close);
             LoopbackRig.await(() -> router.consumerCount() == 0, Duration.ofSeconds(10), () -> "the listeners left");
             assertThat(told).hasSize(LISTENERS);

@@ -126,6 +126,14 @@ public final class DtlsEndpoint implements AutoCloseable {
     private volatile SrtpKeys exported;
     /** The description of a fatal alert from the peer, or -1. */
     private volatile short fatalAlertReceived = -1;
+    /** Where the handshake's time went ({@link #trace}); written by the starting thread, then the handshake thread. */
+    private volatile long startedNanos = -1;
+    private volatile long threadNanos = -1;
+    private volatile long turnWaitNanos;
+    private volatile long computeNanos;
+    private volatile long doneNanos = -1;
+    /** When the held turn was taken; handshake thread only. */
+    private long turnTakenNanos;
 
     private DtlsEndpoint(boolean isServer, DtlsIdentity identity, Fingerprint expectedPeer, Consumer<byte[]> out,
             DTLSRequest request) {
@@ -197,7 +205,8 @@ public final class DtlsEndpoint implements AutoCloseable {
             state = State.HANDSHAKING;
         }
         this.timeout = timeout;
-        this.deadlineNanos = System.nanoTime() + timeout.toNanos();
+        this.startedNanos = System.nanoTime();
+        this.deadlineNanos = startedNanos + timeout.toNanos();
         this.turns = executor instanceof HandshakeWorkers workers ? workers : null;
         try {
             executor.execute(this::handshake);
@@ -244,6 +253,7 @@ public final class DtlsEndpoint implements AutoCloseable {
     }
 
     private void handshake() {
+        threadNanos = System.nanoTime();
         try {
             DTLSTransport established;
             takeTurn(false);
@@ -262,6 +272,7 @@ public final class DtlsEndpoint implements AutoCloseable {
                 }
             } finally {
                 giveTurnBack();
+                doneNanos = System.nanoTime();
             }
             SrtpKeys result = exported;
             if (result == null) {
@@ -293,10 +304,13 @@ public final class DtlsEndpoint implements AutoCloseable {
         if (workers == null || holdingTurn) {
             return;
         }
+        long asked = System.nanoTime();
         if (!workers.acquire(started, deadlineNanos)) {
             throw new TlsTimeoutException(closed ? "DTLS endpoint closed while waiting for a CPU turn"
                     : "DTLS handshake waited for a CPU turn past its deadline");
         }
+        turnTakenNanos = System.nanoTime();
+        turnWaitNanos += turnTakenNanos - asked;
         holdingTurn = true;
     }
 
@@ -304,7 +318,35 @@ public final class DtlsEndpoint implements AutoCloseable {
     private void giveTurnBack() {
         if (holdingTurn) {
             holdingTurn = false;
+            computeNanos += System.nanoTime() - turnTakenNanos;
             turns.release();
+        }
+    }
+
+    /**
+     * Where a finished handshake's time went, or null before it finished (or when it ran on a plain executor, the turn
+     * figures are 0).
+     */
+    public Trace trace() {
+        long done = doneNanos;
+        if (done < 0 || threadNanos < 0) {
+            return null;
+        }
+        return new Trace(threadNanos - startedNanos, turnWaitNanos, computeNanos, done - startedNanos);
+    }
+
+    /**
+     * One handshake's time, in nanoseconds.
+     *
+     * @param threadWaitNanos from {@link #start} until a handshake thread took it
+     * @param turnWaitNanos waiting for CPU turns ({@link HandshakeWorkers})
+     * @param turnHeldNanos holding a turn: computing (or, on a busy machine, runnable but not running)
+     * @param totalNanos from {@link #start} until BouncyCastle finished; the rest is waiting for the peer
+     */
+    public record Trace(long threadWaitNanos, long turnWaitNanos, long turnHeldNanos, long totalNanos) {
+        /** Waiting for the peer's flights (and their retransmissions). */
+        public long peerWaitNanos() {
+            return Math.max(0, totalNanos - threadWaitNanos - turnWaitNanos - turnHeldNanos);
         }
     }
 

@@ -63,6 +63,23 @@ class HandshakeWorkersTest {
         // Serialized would be >= 20 x 600 ms = 12 s of waiting alone; side by side it is a few round trips plus the CPU.
         assertThat(elapsedMillis).isLessThan(8_000);
         assertThat(maxActive).isGreaterThanOrEqualTo(5);
+
+        // Each handshake's trace puts the link's delay where it was spent: waiting for the peer, not computing. The client
+        // needs three round trips of 300 ms (ClientHello / HelloVerifyRequest, ClientHello / ServerHello..Done, Finished /
+        // Finished); the server, after the admitted ClientHello, two one-way trips less.
+        for (DelayedLink link : links) {
+            DtlsEndpoint.Trace client = link.client.trace();
+            DtlsEndpoint.Trace server = link.server.trace();
+            assertThat(client).isNotNull();
+            assertThat(server).isNotNull();
+            assertThat(client.peerWaitNanos()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(850));
+            assertThat(server.peerWaitNanos()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(250));
+            for (DtlsEndpoint.Trace t : List.of(client, server)) {
+                assertThat(t.turnHeldNanos()).isPositive();
+                assertThat(t.threadWaitNanos() + t.turnWaitNanos() + t.turnHeldNanos() + t.peerWaitNanos())
+                        .isEqualTo(t.totalNanos());
+            }
+        }
     }
 
     @Test
