@@ -19,6 +19,12 @@ final class FinalTable {
         times(b, "time to first audio", r.histograms().get("ttfa"));
         row(b, "  phases p50 / p99", phase(r, "signaling") + " signaling, " + phase(r, "ice") + " ICE, " + phase(r, "dtls")
                 + " DTLS, " + phase(r, "firstPacket") + " first packet");
+        if (r.histograms().containsKey("http")) {
+            row(b, "  signaling split", phase(r, "http") + " HTTP exchange (the rest: the hop onto the session's event loop)");
+            row(b, "  tool's DTLS split", phase(r, "dtlsThreadWait") + " waiting for a thread, " + phase(r, "dtlsTurnWait")
+                    + " for a CPU turn, " + phase(r, "dtlsComputing") + " computing, " + phase(r, "dtlsPeerWait")
+                    + " waiting for the server");
+        }
         Histogram latency = r.histograms().get("latency");
         if (latency != null && latency.getTotalCount() > 0) {
             row(b, "one-way latency", String.format(Locale.ROOT, "p50 %s  p99 %s  p99.9 %s  max %s ms  (%,d packets)",

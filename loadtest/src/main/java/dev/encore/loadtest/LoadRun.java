@@ -17,6 +17,7 @@ import dev.encore.loadtest.client.WebRtcListener;
 import dev.encore.loadtest.client.WebRtcPublisher;
 import dev.encore.loadtest.client.WhepException;
 import dev.encore.loadtest.report.RunMeta;
+import dev.encore.protocol.dtls.DtlsEndpoint;
 import dev.encore.protocol.dtls.DtlsWarmUp;
 import dev.encore.protocol.srtp.SrtpProfile;
 import dev.encore.protocol.srtp.SrtpSession;
@@ -121,6 +122,13 @@ public final class LoadRun {
     private final Recorder ice = new Recorder(3);
     private final Recorder dtls = new Recorder(3);
     private final Recorder firstPacket = new Recorder(3);
+    /** The signaling phase split: the HTTP exchange, and the hop onto the session's event loop after it. */
+    private final Recorder http = new Recorder(3);
+    /** The DTLS phase's handshake split by {@link DtlsEndpoint.Trace}: thread wait, turn wait, turn held, peer wait. */
+    private final Recorder dtlsThreadWait = new Recorder(3);
+    private final Recorder dtlsTurnWait = new Recorder(3);
+    private final Recorder dtlsComputing = new Recorder(3);
+    private final Recorder dtlsPeerWait = new Recorder(3);
     private final LongAdder packets = new LongAdder();
     private final LongAdder joins = new LongAdder();
     private final LongAdder failedJoins = new LongAdder();
@@ -147,7 +155,8 @@ public final class LoadRun {
 
     /** The runtime options the command uses for {@code settings}. */
     public static ClientRuntime.Options runtimeOptions(RunSettings settings) {
-        return new ClientRuntime.Options(settings.eventLoops(), settings.dtlsThreads(), 2, Duration.ofSeconds(10), true);
+        return new ClientRuntime.Options(settings.eventLoops(), settings.dtlsThreads(), ClientRuntime.Options.HTTP_CONNECTIONS,
+                Duration.ofSeconds(10), true);
     }
 
     /** Runs on a runtime of its own. */
@@ -409,6 +418,14 @@ public final class LoadRun {
                 record(signaling, t.signalingNanos());
                 record(ice, t.iceDurationNanos());
                 record(dtls, t.dtlsDurationNanos());
+                record(http, t.httpNanos());
+                DtlsEndpoint.Trace trace = l.dtlsTrace();
+                if (trace != null) {
+                    record(dtlsThreadWait, trace.threadWaitNanos());
+                    record(dtlsTurnWait, trace.turnWaitNanos());
+                    record(dtlsComputing, trace.turnHeldNanos());
+                    record(dtlsPeerWait, trace.peerWaitNanos());
+                }
             }
         });
         l.firstPacket().whenComplete((ok, error) -> {
@@ -653,6 +670,11 @@ public final class LoadRun {
         histograms.put("ice", ice.getIntervalHistogram());
         histograms.put("dtls", dtls.getIntervalHistogram());
         histograms.put("firstPacket", firstPacket.getIntervalHistogram());
+        histograms.put("http", http.getIntervalHistogram());
+        histograms.put("dtlsThreadWait", dtlsThreadWait.getIntervalHistogram());
+        histograms.put("dtlsTurnWait", dtlsTurnWait.getIntervalHistogram());
+        histograms.put("dtlsComputing", dtlsComputing.getIntervalHistogram());
+        histograms.put("dtlsPeerWait", dtlsPeerWait.getIntervalHistogram());
         histograms.put("latency", latencyTotal);
         Histogram jitter = new Histogram(3);
         List<RunResult.ListenerRow> rows = new ArrayList<>();

@@ -19,7 +19,7 @@ class LoadReportTest {
 
     private static ListenerOutcome joined(long packets, long expected, long ttfaMillis) {
         return new ListenerOutcome(true, null, stats(packets, expected, Map.of()),
-                new PhaseTimings(0, 2 * MS, 3 * MS, 10 * MS, ttfaMillis * MS));
+                new PhaseTimings(0, MS, 2 * MS, 3 * MS, 10 * MS, ttfaMillis * MS));
     }
 
     @Test
@@ -48,8 +48,8 @@ class LoadReportTest {
         for (int i = 0; i < 8; i++) {
             outcomes.add(joined(100, 100, 40));
         }
-        outcomes.add(new ListenerOutcome(false, "ICE_TIMEOUT", stats(0, 0, Map.of()), new PhaseTimings(0, MS, -1, -1, -1)));
-        outcomes.add(new ListenerOutcome(false, "WHEP_STATUS", null, new PhaseTimings(0, -1, -1, -1, -1)));
+        outcomes.add(new ListenerOutcome(false, "ICE_TIMEOUT", stats(0, 0, Map.of()), new PhaseTimings(0, MS, MS, -1, -1, -1)));
+        outcomes.add(new ListenerOutcome(false, "WHEP_STATUS", null, new PhaseTimings(0, -1, -1, -1, -1, -1)));
         LoadReport report = LoadReport.summarize(10, outcomes);
         assertThat(report.joined()).isEqualTo(8);
         assertThat(report.failures()).containsEntry("ICE_TIMEOUT", 1L).containsEntry("WHEP_STATUS", 1L);
@@ -62,7 +62,7 @@ class LoadReportTest {
     @Test
     void nothingJoinedMeansTheRunCouldNotHappen() {
         LoadReport report = LoadReport.summarize(1,
-                List.of(new ListenerOutcome(false, "WHEP_IO", null, new PhaseTimings(0, -1, -1, -1, -1))));
+                List.of(new ListenerOutcome(false, "WHEP_IO", null, new PhaseTimings(0, -1, -1, -1, -1, -1))));
         assertThat(report.exitCode()).isEqualTo(LoadReport.EXIT_COULD_NOT_RUN);
         assertThat(report.render()).contains("n/a").contains("COULD NOT RUN");
     }
@@ -74,7 +74,7 @@ class LoadReportTest {
             outcomes.add(joined(50, 50, i));
         }
         outcomes.add(new ListenerOutcome(true, null, stats(50, 50, Map.of(DropReason.AUTH, 2L, DropReason.REPLAY, 1L,
-                DropReason.UNKNOWN, 4L)), new PhaseTimings(0, MS, 2 * MS, 3 * MS, 1000 * MS)));
+                DropReason.UNKNOWN, 4L)), new PhaseTimings(0, MS, MS, 2 * MS, 3 * MS, 1000 * MS)));
         LoadReport report = LoadReport.summarize(101, outcomes);
         assertThat(report.ttfa().getValueAtPercentile(50) / 1000.0).isBetween(50.0, 52.0);
         assertThat(report.ttfa().getValueAtPercentile(99) / 1000.0).isBetween(99.0, 101.0);

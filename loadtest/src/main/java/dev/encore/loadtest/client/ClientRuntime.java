@@ -8,17 +8,17 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -35,15 +35,16 @@ public final class ClientRuntime implements AutoCloseable {
      * @param eventLoops Netty event loops (0: the number of cores)
      * @param dtlsThreads DTLS handshakes in progress at once (each on its own thread, mostly waiting for the server; they
      *     compute on {@link HandshakeWorkers#computingFor} CPU turns); more wait in a queue
-     * @param httpThreads threads for the HTTP client's callbacks
+     * @param httpConnections keep-alive HTTP connections per server for the WHEP/WHIP exchanges (more requests at once
+     *     wait for one)
      * @param httpTimeout timeout of one WHEP request
      * @param preferEpoll use epoll when available
      */
-    public record Options(int eventLoops, int dtlsThreads, int httpThreads, Duration httpTimeout, boolean preferEpoll) {
+    public record Options(int eventLoops, int dtlsThreads, int httpConnections, Duration httpTimeout, boolean preferEpoll) {
         public Options {
-            if (eventLoops < 0 || dtlsThreads < 1 || httpThreads < 1) {
-                throw new IllegalArgumentException("eventLoops " + eventLoops + ", dtlsThreads " + dtlsThreads + ", httpThreads "
-                        + httpThreads + " (expected: eventLoops >= 0, threads >= 1)");
+            if (eventLoops < 0 || dtlsThreads < 1 || httpConnections < 1) {
+                throw new IllegalArgumentException("eventLoops " + eventLoops + ", dtlsThreads " + dtlsThreads
+                        + ", httpConnections " + httpConnections + " (expected: eventLoops >= 0, threads and connections >= 1)");
             }
             java.util.Objects.requireNonNull(httpTimeout, "httpTimeout");
         }
@@ -55,9 +56,15 @@ public final class ClientRuntime implements AutoCloseable {
          */
         public static final int DTLS_THREADS = 64;
 
-        /** Event loops per core, {@value #DTLS_THREADS} DTLS threads, 2 HTTP threads, 10 s HTTP timeout, epoll preferred. */
+        /** Keep-alive connections per server: a WHEP exchange takes milliseconds, so a storm's 800 a second need few. */
+        public static final int HTTP_CONNECTIONS = 32;
+
+        /**
+         * Event loops per core, {@value #DTLS_THREADS} DTLS threads, {@value #HTTP_CONNECTIONS} HTTP connections, 10 s HTTP
+         * timeout, epoll preferred.
+         */
         public static Options defaults() {
-            return new Options(0, DTLS_THREADS, 2, Duration.ofSeconds(10), true);
+            return new Options(0, DTLS_THREADS, HTTP_CONNECTIONS, Duration.ofSeconds(10), true);
         }
     }
 
@@ -68,8 +75,10 @@ public final class ClientRuntime implements AutoCloseable {
     private final Class<? extends DatagramChannel> channelClass;
     private final boolean epoll;
     private final HandshakeWorkers dtlsPool;
-    private final ExecutorService httpExecutor;
-    private final HttpClient http;
+    private final EventLoopGroup httpGroup;
+    /** Decodes the sampled listeners' audio, in order, off the media loops (one thread: the sample is small). */
+    private final java.util.concurrent.ThreadPoolExecutor decoder;
+    private final NettyHttpClient http;
     private final WhepClient whep;
     private final DtlsIdentity identity;
     private final LongSupplier nanoClock;
@@ -84,15 +93,14 @@ public final class ClientRuntime implements AutoCloseable {
         this.channelClass = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
         int turns = Math.min(options.dtlsThreads(), HandshakeWorkers.computingFor(Runtime.getRuntime().availableProcessors()));
         this.dtlsPool = new HandshakeWorkers("encore-client-dtls", turns, options.dtlsThreads(), DTLS_QUEUE);
-        this.httpExecutor = java.util.concurrent.Executors.newFixedThreadPool(options.httpThreads(),
-                new DefaultThreadFactory("encore-client-http", true));
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(options.httpTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(httpExecutor)
-                .build();
-        this.whep = new WhepClient(http, options.httpTimeout());
+        // Its own loop: on the media loops, each WHEP exchange waited behind thousands of listeners' packets at every hop
+        // (acquire, write, read, release), and a storm's offers left the tool at 200/s instead of 800/s.
+        this.httpGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("encore-client-http", true), factory);
+        this.http = new NettyHttpClient(httpGroup, epoll ? EpollSocketChannel.class : NioSocketChannel.class,
+                options.httpConnections(), options.httpTimeout());
+        this.whep = new WhepClient(http);
+        this.decoder = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(), new DefaultThreadFactory("encore-client-decode", true));
         this.identity = DtlsIdentity.generate();
         this.nanoClock = System::nanoTime;
         for (EventExecutor loop : group) {
@@ -122,7 +130,7 @@ public final class ClientRuntime implements AutoCloseable {
         return s;
     }
 
-    /** Tasks waiting in the event loops' queues (a backlog of the tool itself), summed over the loops. */
+    /** Tasks waiting in the event loops' queues and the decode queue (a backlog of the tool itself). */
     public int pendingTasks() {
         int n = 0;
         for (EventExecutor loop : group) {
@@ -130,7 +138,12 @@ public final class ClientRuntime implements AutoCloseable {
                 n += e.pendingTasks();
             }
         }
-        return n;
+        return n + decoder.getQueue().size();
+    }
+
+    /** Runs the sampled listeners' audio decoding, one task after another, off the event loops. */
+    Executor decodeExecutor() {
+        return decoder;
     }
 
     /** The number of event loops. */
@@ -188,8 +201,10 @@ public final class ClientRuntime implements AutoCloseable {
     /** Stops the event loops and pools (listeners should be closed first). Waits a few seconds at most. */
     @Override
     public void close() {
+        http.close();
+        httpGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        decoder.shutdownNow();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         dtlsPool.close();
-        httpExecutor.shutdownNow();
     }
 }

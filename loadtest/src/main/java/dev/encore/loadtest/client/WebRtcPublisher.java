@@ -96,7 +96,7 @@ public final class WebRtcPublisher extends WebRtcSession<WebRtcPublisher> {
     }
 
     public PhaseTimings timings() {
-        return new PhaseTimings(startNanos, answeredNanos, iceNanos, dtlsNanos, -1);
+        return new PhaseTimings(startNanos, httpDoneNanos, answeredNanos, iceNanos, dtlsNanos, -1);
     }
 
     /** A snapshot of the statistics (taken on the owning loop). */

@@ -94,6 +94,8 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
     private volatile ListenerException failure;
     volatile long startNanos = -1;
     volatile long answeredNanos = -1;
+    /** When the HTTP answer arrived, before the hop onto the session's loop; -1 before. */
+    volatile long httpDoneNanos = -1;
     volatile long iceNanos = -1;
     volatile long dtlsNanos = -1;
     private volatile Channel channel;
@@ -188,6 +190,12 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
         return id;
     }
 
+    /** Where the finished DTLS handshake's time went (null before, or when it failed). */
+    public DtlsEndpoint.Trace dtlsTrace() {
+        DtlsEndpoint d = dtls;
+        return d == null ? null : d.trace();
+    }
+
     /** The session's URL (WHEP/WHIP resource), once answered. */
     public URI location() {
         return call(() -> location);
@@ -215,7 +223,10 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
         } catch (RuntimeException e) {
             posted = CompletableFuture.failedFuture(e);
         }
-        posted.whenComplete((resource, error) -> onLoop(() -> onAnswer(resource, error)));
+        posted.whenComplete((resource, error) -> {
+            httpDoneNanos = runtime.nanoTime();
+            onLoop(() -> onAnswer(resource, error));
+        });
     }
 
     private void onAnswer(WhepResource resource, Throwable error) {

@@ -2,32 +2,27 @@ package dev.encore.loadtest.client;
 
 import static java.util.Objects.requireNonNull;
 
+import io.netty.handler.codec.http.HttpMethod;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
  * The HTTP half of WHEP (draft-ietf-wish-whep §4): {@code POST {base}/whep/{show}} with the offer, {@code 201 Created} with
  * the answer and a {@code Location}; {@code DELETE} that location to leave. WHIP (RFC 9725 §4.2) is the same exchange on
- * {@code {base}/whip/{show}} ({@link #whipEndpoint}, {@link #postTo}). Asynchronous on a shared {@link HttpClient};
+ * {@code {base}/whip/{show}} ({@link #whipEndpoint}, {@link #postTo}). Asynchronous on a shared {@link NettyHttpClient};
  * thread-safe.
  */
 public final class WhepClient {
     /** How much of an error body goes into an exception message. */
     static final int MAX_BODY_IN_MESSAGE = 300;
 
-    private final HttpClient http;
-    private final Duration timeout;
+    private final NettyHttpClient http;
 
-    public WhepClient(HttpClient http, Duration timeout) {
+    public WhepClient(NettyHttpClient http) {
         this.http = requireNonNull(http, "http");
-        this.timeout = requireNonNull(timeout, "timeout");
     }
 
     /** The WHEP endpoint of {@code show} under {@code base} (which may have a path prefix and a trailing slash). */
@@ -63,20 +58,11 @@ public final class WhepClient {
     /** Posts an offer to an endpoint URL as is (WHEP or WHIP); see {@link #post}. */
     public CompletableFuture<WhepResource> postTo(URI uri, String offerSdp, String token) {
         requireNonNull(uri, "uri");
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(timeout)
-                .header("Content-Type", "application/sdp")
-                .header("Accept", "application/sdp")
-                .POST(HttpRequest.BodyPublishers.ofString(requireNonNull(offerSdp, "offerSdp"), StandardCharsets.UTF_8));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        CompletableFuture<HttpResponse<String>> sent;
-        try {
-            sent = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(new WhepException("POST " + uri + " could not be sent: " + e, e));
-        }
+        requireNonNull(offerSdp, "offerSdp");
+        CompletableFuture<NettyHttpClient.Answer> sent = token == null
+                ? http.send(HttpMethod.POST, uri, offerSdp, "Content-Type", "application/sdp", "Accept", "application/sdp")
+                : http.send(HttpMethod.POST, uri, offerSdp, "Content-Type", "application/sdp", "Accept", "application/sdp",
+                        "Authorization", "Bearer " + token);
         return sent.handle((response, error) -> {
             if (error != null) {
                 Throwable cause = unwrap(error);
@@ -86,14 +72,14 @@ public final class WhepClient {
         });
     }
 
-    private static WhepResource toResource(URI uri, HttpResponse<String> response) {
-        int status = response.statusCode();
+    private static WhepResource toResource(URI uri, NettyHttpClient.Answer response) {
+        int status = response.status();
         String body = response.body() == null ? "" : response.body();
         if (status != 201) {
             throw new CompletionException(new WhepException(status, "POST " + uri + " answered " + status + " (expected: 201"
                     + " Created): " + truncate(body)));
         }
-        String location = response.headers().firstValue("Location").orElse(null);
+        String location = response.headers().get("Location");
         if (location == null || location.isBlank()) {
             throw new CompletionException(new WhepException(status, "POST " + uri + " answered 201 without a Location"
                     + " (expected: the session's URL)"));
@@ -110,15 +96,10 @@ public final class WhepClient {
 
     /** Deletes a session; completes with the status (200 or 204 when it existed), or exceptionally when unreachable. */
     public CompletableFuture<Integer> delete(URI location, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(requireNonNull(location, "location")).timeout(timeout).DELETE();
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        try {
-            return http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        requireNonNull(location, "location");
+        CompletableFuture<NettyHttpClient.Answer> sent = token == null ? http.send(HttpMethod.DELETE, location, null)
+                : http.send(HttpMethod.DELETE, location, null, "Authorization", "Bearer " + token);
+        return sent.thenApply(NettyHttpClient.Answer::status);
     }
 
     static Throwable unwrap(Throwable t) {

@@ -104,7 +104,8 @@ public final class JanusLoad implements Callable<Integer> {
             return LoadReport.EXIT_COULD_NOT_RUN;
         }
         String key = performerKey != null ? performerKey : System.getenv("ENCORE_PERFORMER_KEY");
-        ClientRuntime.Options options = new ClientRuntime.Options(eventLoops, dtlsThreads, 2, Duration.ofSeconds(10), true);
+        ClientRuntime.Options options = new ClientRuntime.Options(eventLoops, dtlsThreads,
+                ClientRuntime.Options.HTTP_CONNECTIONS, Duration.ofSeconds(10), true);
         try (ClientRuntime runtime = ClientRuntime.create(options)) {
             if (janus != null) {
                 try (JanusStreaming adapter = new JanusStreaming(janus, mountpoint, Duration.ofSeconds(10), Duration.ofSeconds(10));

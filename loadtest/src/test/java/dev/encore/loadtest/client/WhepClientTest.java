@@ -5,17 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +30,9 @@ class WhepClientTest {
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private HttpServer server;
     private URI base;
-    private final WhepClient client = new WhepClient(HttpClient.newHttpClient(), Duration.ofSeconds(5));
+    private final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final NettyHttpClient http = new NettyHttpClient(group, NioSocketChannel.class, 2, Duration.ofSeconds(5));
+    private final WhepClient client = new WhepClient(http);
 
     @BeforeEach
     void startServer() throws IOException {
@@ -40,6 +45,8 @@ class WhepClientTest {
     @AfterEach
     void stopServer() {
         server.stop(0);
+        http.close();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
