@@ -124,6 +124,9 @@ public final class MediaServer implements AutoCloseable {
         List<FanoutShard> shards = new ArrayList<>();
         try {
             int port = config.port();
+            if (port != 0) {
+                ensureFree(bindAddress, port);
+            }
             int index = 0;
             for (EventExecutor executor : group) {
                 int shardIndex = index++;
@@ -166,6 +169,22 @@ public final class MediaServer implements AutoCloseable {
                 peers, handshakes, identity, candidateIp, clock);
         LOG.info("media server on {} ({} {} channel(s))", server.localAddress(), channels.size(), epoll ? "epoll" : "NIO");
         return server;
+    }
+
+    /**
+     * Fails when another socket holds {@code port}. Our channels share the port with {@code SO_REUSEPORT}, so binding them
+     * succeeds even beside a second server of the same user, and the kernel then splits the listeners between the two
+     * processes. A plain socket (no {@code SO_REUSEPORT}) cannot bind a port that anyone holds, so it tells.
+     */
+    static void ensureFree(InetAddress bindAddress, int port) {
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(null)) {
+            probe.setReuseAddress(false);
+            probe.bind(new InetSocketAddress(bindAddress, port));
+        } catch (java.net.SocketException e) {
+            throw new IllegalStateException("media port " + bindAddress.getHostAddress() + ":" + port + " (UDP) is in use: "
+                    + e.getMessage() + " (expected: a free port; is another Encore running? choose one with --media-port)",
+                    e);
+        }
     }
 
     /** Adds a show: its router and, when the show file has {@code ingest.rtp}, its (S)RTP ingest port. */

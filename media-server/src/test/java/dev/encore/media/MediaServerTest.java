@@ -122,6 +122,17 @@ class MediaServerTest {
     }
 
     @Test
+    void aSecondServerOnTheSamePortIsRefusedInsteadOfSharingItsListeners() {
+        int port = server.localAddress().getPort();
+        // With SO_REUSEPORT alone the second bind would succeed and the kernel would split listeners between the servers.
+        assertThatThrownBy(() -> MediaServer.start(new MediaServerConfig("127.0.0.1", port, null, 2)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("127.0.0.1:" + port + " (UDP) is in use")
+                .hasMessageContaining("expected: a free port");
+        assertThat(server.channelCount()).isEqualTo(Epoll.isAvailable() ? 2 : 1);
+    }
+
+    @Test
     void metricsAreRegistered() {
         List<String> names = server.metrics().scrape().stream().map(s -> s.getMetadata().getPrometheusName()).toList();
         assertThat(names).contains("encore_dropped_packets", "encore_media_listeners", "encore_media_packets_out",
