@@ -757,6 +757,7 @@ public final class LoadRun {
         counts.put("joined", joined);
         counts.put("churned", sessions.stream().filter(c -> c.churned).count());
         counts.put("elapsedMillis", elapsedMillis);
+        counts.put("dtlsThreads", (long) s.dtlsThreads());
         counts.put("warmUpHandshakes", (long) warmUpHandshakes);
         if (tone != null) {
             counts.put("performerFramesSent", tone.sent());

@@ -63,6 +63,9 @@ final class ReportHandoff {
         return b.build();
     }
 
+    /** A p50 wait in the tool's own DTLS queue above which the report says the tool held the joins (µs). */
+    static final long TOOL_DTLS_QUEUE_NOTE_MICROS = 250_000;
+
     /** Remarks for the reader: whether the tool may have been the bottleneck, what was not measured. */
     static void notes(RunResult r, RunReport.Builder b) {
         double cpuMax = r.seconds().stream().mapToDouble(RunResult.Second::toolCpu).filter(v -> !Double.isNaN(v)).max().orElse(0);
@@ -72,6 +75,15 @@ final class ReportHandoff {
         int backlog = r.seconds().stream().mapToInt(RunResult.Second::pendingTasks).max().orElse(0);
         if (backlog > 1000) {
             b.note("the tool's event loops had up to " + backlog + " tasks queued: the tool may have been the bottleneck");
+        }
+        Histogram dtlsQueue = r.histograms().get("dtlsThreadWait");
+        if (dtlsQueue != null && dtlsQueue.getTotalCount() > 0
+                && dtlsQueue.getValueAtPercentile(50) > TOOL_DTLS_QUEUE_NOTE_MICROS) {
+            b.note(String.format(Locale.ROOT, "half the joins waited %.0f ms or more in the tool's own DTLS queue (p99 %.0f"
+                    + " ms, %d handshakes at once, --dtls-threads): that time is in their DTLS phase and time to first audio,"
+                    + " and a join that waited past its timeout failed as dtls; the tool may have been the bottleneck",
+                    dtlsQueue.getValueAtPercentile(50) / 1000.0, dtlsQueue.getValueAtPercentile(99) / 1000.0,
+                    r.count("dtlsThreads")));
         }
         if (r.count("performerFramesLate") > 0) {
             b.note("the synthetic performer sent " + r.count("performerFramesLate") + " frames more than 20 ms late (counted in"

@@ -1,0 +1,43 @@
+package dev.encore.loadtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.encore.loadtest.report.RunMeta;
+import dev.encore.loadtest.report.RunReport;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+class ReportHandoffTest {
+
+    @Test
+    void joinsHeldInTheToolsOwnDtlsQueueAreCalledOutAsTheToolsBottleneck() {
+        List<String> held = notes(waits(400_000, 900_000));
+        assertThat(held).anySatisfy(n -> assertThat(n).contains("tool's own DTLS queue", "64 handshakes at once",
+                "--dtls-threads", "the tool may have been the bottleneck"));
+
+        List<String> quick = notes(waits(2_000, 30_000));
+        assertThat(quick).noneSatisfy(n -> assertThat(n).contains("DTLS queue"));
+    }
+
+    /** Half the handshakes waited {@code p50Micros} for a tool thread, the rest {@code highMicros}. */
+    private static Histogram waits(long p50Micros, long highMicros) {
+        Histogram h = new Histogram(3);
+        h.recordValueWithCount(p50Micros, 60);
+        h.recordValueWithCount(highMicros, 40);
+        return h;
+    }
+
+    private static List<String> notes(Histogram dtlsThreadWait) {
+        RunResult r = new RunResult("loadtest", "settings", Instant.EPOCH, new RunMeta.Machine(2, "Linux test", "17"),
+                List.of(), Map.of("dtlsThreadWait", dtlsThreadWait), Map.of("dtlsThreads", 64L), Map.of(), Map.of(),
+                List.of(), List.of(), List.of(), RunResult.EXIT_MET, "PASS");
+        RunReport.Builder b = RunReport.builder(new RunMeta("dev", List.of("loadtest"), "http://127.0.0.1:1", "demo",
+                Instant.EPOCH, Duration.ofSeconds(1), new RunMeta.Machine(2, "Linux test", "17")));
+        ReportHandoff.notes(r, b);
+        return b.build().notes();
+    }
+}
