@@ -81,7 +81,7 @@ public final class ListenerLoad {
     public LoadReport run(ClientRuntime runtime) throws InterruptedException {
         out.printf(Locale.ROOT, "Encore listener load: %s show %s, %d listeners, ramp %s, then %s (%s)%n", settings.target(),
                 settings.showId(), settings.listeners(), Durations.format(settings.ramp()), Durations.format(settings.duration()),
-                runtime.epoll() ? "epoll" : "nio");
+                runtime.transport());
         out.flush();
         ListenerConfig config = ListenerConfig.builder(settings.target(), settings.showId()).token(settings.token()).build();
         ListenerGroup group = new ListenerGroup(runtime);

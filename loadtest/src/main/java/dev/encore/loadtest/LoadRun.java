@@ -182,7 +182,7 @@ public final class LoadRun {
                 : "", s.publish().name().toLowerCase(Locale.ROOT), s.voters() + s.requesters() > 0
                 ? ", voters " + pct(s.voters()) + ", requesters " + pct(s.requesters())
                 + (s.media() == RunSettings.Media.NONE ? ", show channel only (no audio)" : "") : "",
-                runtime.epoll() ? "epoll" : "nio", runtime.eventLoopCount());
+                runtime.transport(), runtime.eventLoopCount());
         out.flush();
         ServerMetrics server = s.target() != null ? new ServerMetrics(s.target()) : null;
         if (s.target() != null) {

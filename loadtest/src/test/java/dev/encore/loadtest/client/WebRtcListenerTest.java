@@ -63,6 +63,32 @@ class WebRtcListenerTest {
         return Arrays.copyOf(buf, n);
     }
 
+    /**
+     * The same client over io_uring ({@code --io-uring}): WHEP over an io_uring TCP socket, ICE, DTLS and SRTP over an
+     * io_uring UDP socket. This machine kind's kernel offers io_uring, so its absence fails here rather than falling back.
+     */
+    @Test
+    void aListenerOverIoUringJoinsAndReceives() throws Exception {
+        try (ClientRuntime uring = ClientRuntime.create(new ClientRuntime.Options(1, 2, 1, Duration.ofSeconds(5), true)
+                .withIoUring(true))) {
+            assertThat(uring.transport()).as("io_uring on this kernel").isEqualTo("io_uring");
+            WebRtcListener listener = WebRtcListener.create(uring, config().build());
+            try {
+                listener.connect().get(10, TimeUnit.SECONDS);
+                SrtpSession srtp = server.srtp();
+                for (int seq = 1; seq <= 20; seq++) {
+                    server.send(srtp(srtp, seq, 111));
+                }
+                await(() -> listener.stats().packets() == 20, () -> "20 packets over io_uring, got "
+                        + listener.stats().packets());
+                assertThat(listener.stats().lost()).isZero();
+                assertThat(listener.timings().signalingNanos()).isPositive();
+            } finally {
+                listener.close();
+            }
+        }
+    }
+
     @Test
     void hostileDatagramsAreDroppedAndCountedNeverThrown() throws Exception {
         WebRtcListener listener = WebRtcListener.create(runtime, config()
