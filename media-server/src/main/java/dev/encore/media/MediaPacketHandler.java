@@ -35,9 +35,10 @@ import static java.util.Objects.requireNonNull;
  *   <li>{@code classify} by first byte (RFC 7983 §7; RTP vs RTCP by RFC 5761 §4);</li>
  *   <li>{@code stun}: find the session by the USERNAME's ufrag, authenticate (MESSAGE-INTEGRITY, FINGERPRINT), learn and
  *       bind the address, refresh consent, nominate on USE-CANDIDATE, answer (ICE-lite, RFC 8445 §2.5 and §7.3);</li>
- *   <li>{@code dtls}: find the session by authenticated address; a first ClientHello (reassembled if fragmented) goes
- *       through the stateless cookie gate (RFC 6347 §4.2.1) and then to the handshake pool; later records feed the
- *       session's endpoint;</li>
+ *   <li>{@code dtls}: find the session by authenticated address; a first ClientHello (reassembled if fragmented) starts
+ *       the session's handshake in the pool (the address passed an authenticated ICE check, so the cookie exchange of RFC
+ *       6347 §4.2.1 is skipped: docs/dtls-cookie.md; {@code -Dencore.dtls.cookie=true} brings it back); later records
+ *       feed the session's endpoint;</li>
  *   <li>{@code srtcp}: from a connected listener: unprotect (RFC 3711 §3.4), parse (RFC 3550 §6), take its receiver
  *       report into the listener's loss/jitter/RTT; from a connected publisher: take its sender report (for the LSR/DLSR
  *       of our receiver reports);</li>
@@ -56,6 +57,12 @@ final class MediaPacketHandler extends SimpleChannelInboundHandler<DatagramPacke
     private static final Logger LOG = LoggerFactory.getLogger(MediaPacketHandler.class);
     /** Larger than any STUN, DTLS record or SRTP packet a WebRTC peer sends on a 1500-byte path. */
     static final int MAX_DATAGRAM = 2048;
+    /**
+     * Whether a first ClientHello goes through the stateless cookie exchange (a HelloVerifyRequest round trip) before its
+     * handshake starts. Off by default: only ICE-authenticated addresses get here, and the round trip cost a storm's
+     * joins a quarter of their handshake time (docs/dtls-cookie.md). {@code -Dencore.dtls.cookie=true} turns it on.
+     */
+    static final boolean COOKIE_EXCHANGE = Boolean.getBoolean("encore.dtls.cookie");
 
     private final PeerTable peers;
     private final MediaMetrics metrics;
@@ -178,6 +185,20 @@ final class MediaPacketHandler extends SimpleChannelInboundHandler<DatagramPacke
             default -> {
             }
         }
+        if (!COOKIE_EXCHANGE) {
+            // The address passed an authenticated ICE check (peers.byAddress above): start the handshake with this hello,
+            // if it is one; anything else would hold a handshake thread until its timeout.
+            if (!isClientHello(hello, helloLength)) {
+                drop(DropReason.DTLS_GATE);
+                return;
+            }
+            handshakes.start(session, null, from, shard);
+            DtlsEndpoint started = session.dtls();
+            if (started != null) {
+                started.receive(hello, 0, helloLength); // copies
+            }
+            return;
+        }
         boolean[] replied = new boolean[1];
         DtlsCookieGate.Admission admission = cookieGate.admit(clientId(from), hello, 0, helloLength, reply -> {
             replied[0] = true;
@@ -191,6 +212,25 @@ final class MediaPacketHandler extends SimpleChannelInboundHandler<DatagramPacke
             return;
         }
         handshakes.start(session, admission, from, shard);
+    }
+
+    /**
+     * Whether {@code d[0, len)} is one DTLS 1.x record, epoch 0, holding one whole ClientHello (RFC 6347 §4.1 and §4.2.2):
+     * what a first flight is, unfragmented or reassembled by {@link DtlsHelloAssembler}.
+     */
+    static boolean isClientHello(byte[] d, int len) {
+        int header = DtlsHelloAssembler.RECORD_HEADER;
+        int handshakeHeader = DtlsHelloAssembler.HANDSHAKE_HEADER;
+        if (len < header + handshakeHeader || d[0] != 22 || d[1] != (byte) 0xFE || d[3] != 0 || d[4] != 0) {
+            return false;
+        }
+        int recordLength = (d[11] & 0xFF) << 8 | d[12] & 0xFF;
+        int p = header;
+        int bodyLength = (d[p + 1] & 0xFF) << 16 | (d[p + 2] & 0xFF) << 8 | d[p + 3] & 0xFF;
+        int fragmentOffset = (d[p + 6] & 0xFF) << 16 | (d[p + 7] & 0xFF) << 8 | d[p + 8] & 0xFF;
+        int fragmentLength = (d[p + 9] & 0xFF) << 16 | (d[p + 10] & 0xFF) << 8 | d[p + 11] & 0xFF;
+        return d[p] == 1 && recordLength <= len - header && recordLength >= handshakeHeader + bodyLength
+                && fragmentOffset == 0 && fragmentLength == bodyLength;
     }
 
     /** SRTCP from a connected listener: unprotect, parse, take the receiver report. RFC 3711 §3.4, RFC 3550 §6.4. */

@@ -97,6 +97,8 @@ class FirstAudioTest {
                 assertThat(part.getCount()).isEqualTo(LISTENERS);
             }
             assertThat(parts.get("computing").getSum()).isPositive();
+            // Each handshake started from its first ClientHello: an ICE-authenticated address needs no cookie round trip.
+            assertThat(rig.counter("encore_media_dtls_hello_verify")).as("HelloVerifyRequests sent").isZero();
             assertThat(parts.get("thread_wait").getSum() + parts.get("turn_wait").getSum() + parts.get("computing").getSum()
                     + parts.get("peer_wait").getSum()).isCloseTo(parts.get("total").getSum(), within(1e-3));
 

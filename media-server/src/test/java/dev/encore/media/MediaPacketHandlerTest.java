@@ -21,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -185,6 +186,70 @@ class MediaPacketHandlerTest {
         receive(notAHello, PEER);
         assertThat((Object) channel.readOutbound()).isNull();
         assertThat(metrics.dropped(DropReason.DTLS_GATE)).isEqualTo(1);
+    }
+
+    @Test
+    void aClientHelloFromAVerifiedAddressStartsTheHandshakeWithoutACookieRoundTrip() throws Exception {
+        receive(check(clientIce, serverIce, true), PEER);
+        ((DatagramPacket) channel.readOutbound()).release();
+        byte[] hello = firstClientHello();
+        assertThat(MediaPacketHandler.isClientHello(hello, hello.length)).isTrue();
+
+        receive(hello, PEER);
+
+        assertThat(session.dtls()).as("the handshake started from the first ClientHello").isNotNull();
+        assertThat(metrics.dropped(DropReason.DTLS_GATE)).isZero();
+        // The server's answer is a ServerHello (handshake type 2) from the handshake thread, not a HelloVerifyRequest (3).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        DatagramPacket first = null;
+        while (first == null && System.nanoTime() < deadline) {
+            channel.runPendingTasks();
+            first = channel.readOutbound();
+            if (first == null) {
+                Thread.sleep(10);
+            }
+        }
+        assertThat(first).as("the server's first flight").isNotNull();
+        try {
+            assertThat(first.content().getByte(13)).as("handshake type of the server's first record").isEqualTo((byte) 2);
+        } finally {
+            first.release();
+        }
+    }
+
+    @Test
+    void onlyAWholeEpochZeroClientHelloCanStartAHandshake() throws Exception {
+        byte[] hello = firstClientHello();
+        assertThat(MediaPacketHandler.isClientHello(hello, hello.length)).isTrue();
+        assertThat(MediaPacketHandler.isClientHello(hello, 24)).as("truncated").isFalse();
+        assertThat(MediaPacketHandler.isClientHello(hello, hello.length - 1)).as("record longer than the datagram").isFalse();
+        byte[] otherType = hello.clone();
+        otherType[13] = 2;
+        assertThat(MediaPacketHandler.isClientHello(otherType, otherType.length)).as("a ServerHello").isFalse();
+        byte[] epochOne = hello.clone();
+        epochOne[4] = 1;
+        assertThat(MediaPacketHandler.isClientHello(epochOne, epochOne.length)).as("epoch 1").isFalse();
+        byte[] fragment = hello.clone();
+        fragment[23] = (byte) (fragment[23] - 1);
+        assertThat(MediaPacketHandler.isClientHello(fragment, fragment.length)).as("a fragment").isFalse();
+        byte[] notDtls = hello.clone();
+        notDtls[1] = 3;
+        assertThat(MediaPacketHandler.isClientHello(notDtls, notDtls.length)).as("TLS, not DTLS").isFalse();
+    }
+
+    /** The first datagram a real DTLS client (ours, BouncyCastle) sends: its ClientHello. */
+    private static byte[] firstClientHello() throws Exception {
+        java.util.concurrent.CompletableFuture<byte[]> first = new java.util.concurrent.CompletableFuture<>();
+        dev.encore.protocol.dtls.DtlsEndpoint client = dev.encore.protocol.dtls.DtlsEndpoint.client(DtlsIdentity.generate(),
+                identity.fingerprint(), first::complete);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            client.start(pool, Duration.ofSeconds(5));
+            return first.get(5, TimeUnit.SECONDS);
+        } finally {
+            client.close();
+            pool.shutdownNow();
+        }
     }
 
     @Test
