@@ -69,7 +69,8 @@ final class SessionSetup {
      * Opens a session for an offer to the show {@code showId}, in the {@link Role} that {@code role} gives for the show's
      * router, and registers it in the peer table.
      *
-     * @throws IllegalStateException when {@link #MAX_PENDING} sessions already wait to connect
+     * @throws IllegalStateException when {@link #MAX_PENDING} sessions already wait to connect, or a listener would join a
+     *     show whose fan-out runs late ({@link ShowRouter#refusesListeners})
      */
     Opened open(String showId, String offerSdp, Function<ShowRouter, Role> role) throws NoSuchShowException, SdpException {
         requireNonNull(showId, "showId");
@@ -82,6 +83,10 @@ final class SessionSetup {
         AudioOffer offer = WebRtcSdp.parseOffer(offerSdp);
         if (offer.direction() == ours.direction() || offer.direction() == Direction.INACTIVE) {
             throw new SdpException("audio direction: " + offer.direction().attribute() + " (expected: " + ours.expectedOffer() + ")");
+        }
+        String guard = ours.publisher() ? null : router.refusesListeners();
+        if (guard != null) {
+            throw new IllegalStateException(guard);
         }
         if (peers.pending() >= MAX_PENDING) {
             throw new IllegalStateException("too many sessions waiting to connect: " + MAX_PENDING + " (expected: fewer; retry later)");

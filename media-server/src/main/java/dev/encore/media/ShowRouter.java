@@ -61,6 +61,19 @@ final class ShowRouter implements Router, AutoCloseable {
      * a listener's jitter buffer. (500 ms also cut copies during short stalls on a busy shared machine.)
      */
     static final long LATE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * The join guard: when the fan-out's delay (a packet's arrival to its last copy written), averaged over the last ~16
+     * packets (an exponentially weighted mean, about a third of a second of audio), is above this, the router refuses new
+     * listeners ({@link #refusesListeners}) for {@link #GUARD_HOLD_NANOS}: the audience already in keeps its delay instead
+     * of every listener hearing it grow (a 3,500-listener ramp on two shared cores went on to 0.85 s p50 and lost joins to
+     * timeouts). A short stall (a GC pause, the JIT at start) moves the mean little. {@code -Dencore.media.joinGuardMillis=N};
+     * 0 turns the guard off.
+     */
+    static final long GUARD_NANOS = TimeUnit.MILLISECONDS.toNanos(Long.getLong("encore.media.joinGuardMillis", 250));
+    /** The weight of each packet's delay in the mean: 1/2^shift. */
+    static final int GUARD_MEAN_SHIFT = 4;
+    /** How long the guard stays up after the last late packet. */
+    static final long GUARD_HOLD_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     /** How the performer's packets came in, as {@link RouterStatus#ingest()} names it. */
     enum Ingest {
@@ -100,6 +113,15 @@ final class ShowRouter implements Router, AutoCloseable {
     private volatile long lastPerformerNanos;
     private volatile boolean performerSeen;
     private volatile boolean closed;
+    /**
+     * The join guard ({@link #GUARD_NANOS}), written by whichever shard's loop finishes a packet's fan-out last (one at a
+     * time in practice; a lost update only shifts the mean by a packet): until
+     * when listeners are refused, and the mean delay that decides it.
+     */
+    private volatile long meanDelayNanos;
+    private volatile boolean guardUp;
+    private volatile long guardUntilNanos;
+    private volatile long guardDelayNanos;
 
     ShowRouter(ShowConfig show, List<FanoutShard> shards, MediaMetrics metrics, LongSupplier nanoClock) {
         this(show, shards, metrics, nanoClock, (showId, sessionId, ttfa) -> { });
@@ -130,6 +152,20 @@ final class ShowRouter implements Router, AutoCloseable {
             reportTasks.add(slot.shard.loop().scheduleAtFixedRate(slot::sendReports, SENDER_REPORT_MILLIS, SENDER_REPORT_MILLIS,
                     TimeUnit.MILLISECONDS));
         }
+    }
+
+    /**
+     * Why new listeners are refused now, or null: the fan-out's mean delay was above {@link #GUARD_NANOS} within the last
+     * {@link #GUARD_HOLD_NANOS}. Any thread.
+     */
+    String refusesListeners() {
+        long until = guardUntilNanos;
+        if (!guardUp || nanoClock.getAsLong() - until >= 0) {
+            return null;
+        }
+        return "show " + showId + " is at its capacity on this server: audio left "
+                + TimeUnit.NANOSECONDS.toMillis(guardDelayNanos) + " ms late on average (expected: under "
+                + TimeUnit.NANOSECONDS.toMillis(GUARD_NANOS) + " ms); retry shortly";
     }
 
     @Override
@@ -403,7 +439,17 @@ final class ShowRouter implements Router, AutoCloseable {
 
         void done() {
             if (remaining.decrementAndGet() == 0) {
-                metrics.recordDelay(nanoClock.getAsLong() - arrivalNanos);
+                long now = nanoClock.getAsLong();
+                long delay = now - arrivalNanos;
+                metrics.recordDelay(delay);
+                long mean = meanDelayNanos;
+                mean += (delay - mean) >> GUARD_MEAN_SHIFT;
+                meanDelayNanos = mean;
+                if (GUARD_NANOS > 0 && mean > GUARD_NANOS) {
+                    guardUntilNanos = now + GUARD_HOLD_NANOS;
+                    guardDelayNanos = mean;
+                    guardUp = true;
+                }
                 packet.release();
             }
         }

@@ -175,6 +175,64 @@ class ShowRouterTest {
     }
 
     @Test
+    void aFanOutRunningLateRefusesNewListenersForAWhileThenLetsThemIn() throws Exception {
+        router.addConsumer(new Consumer("a", shards.get(0), new TestPackets.FakeSrtp(), 111, addr(4001)));
+        runAll();
+        byte[] p = rtp(111, 1, 960, 1, payload(80, 2));
+        router.feed(p, 0, p.length);
+        runAll();
+        assertThat(router.refusesListeners()).as("copies left in time").isNull();
+
+        // A stall: a few packets' copies leave 300 ms late, then in time again. Nobody is refused for a blip.
+        int seq = 1;
+        for (int i = 0; i < 3; i++) {
+            seq = feedLate(p, seq, 300);
+        }
+        for (int i = 0; i < 10; i++) {
+            seq = feedLate(p, seq, 0);
+        }
+        assertThat(router.refusesListeners()).as("a stall of three packets").isNull();
+
+        // Overload: every packet's copies leave 400 ms late; within a third of a second of audio the mean passes 250 ms.
+        for (int i = 0; i < 16 && router.refusesListeners() == null; i++) {
+            seq = feedLate(p, seq, 400);
+        }
+        assertThat(router.refusesListeners()).isNotNull().contains("rooftop", "ms late on average",
+                "expected: under " + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(ShowRouter.GUARD_NANOS) + " ms");
+        // A WHEP offer now is refused (the HTTP layer answers 503 Retry-After); a WHIP performer is not.
+        dev.encore.protocol.dtls.DtlsIdentity identity = dev.encore.protocol.dtls.DtlsIdentity.generate();
+        PeerTable peers = new PeerTable();
+        MediaWhepService whep = new MediaWhepService(id -> id.equals("rooftop") ? router : null, peers,
+                identity.fingerprint(), "127.0.0.1", 20_000, () -> now[0]);
+        String listenerOffer = dev.encore.protocol.sdp.WebRtcSdp.offer(new dev.encore.protocol.sdp.LocalMedia(
+                dev.encore.protocol.stun.IceCredentials.random(), identity.fingerprint(), null, 0,
+                dev.encore.protocol.sdp.Direction.RECVONLY, 0, "cname", "stream", true, 0));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> whep.subscribe("rooftop", listenerOffer))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("at its capacity on this server");
+        assertThat(peers.pending()).as("no session was made").isZero();
+
+        now[0] += 400 * MS; // when the last late packet's copies left
+        now[0] += ShowRouter.GUARD_HOLD_NANOS - MS;
+        assertThat(router.refusesListeners()).as("still within the hold").isNotNull();
+        now[0] += 2 * MS;
+        assertThat(router.refusesListeners()).as("the guard lifts once the fan-out kept time for the hold").isNull();
+        assertThat(whep.subscribe("rooftop", listenerOffer).answerSdp()).contains("a=sendonly");
+    }
+
+    /** Feeds the next packet and lets the shards deliver it {@code lateMillis} after it came in (a loop behind by that). */
+    private int feedLate(byte[] p, int seq, int lateMillis) {
+        int next = seq + 1;
+        RtpPacket.setSequenceNumber(p, 0, next);
+        RtpPacket.setTimestamp(p, 0, next * 960L);
+        now[0] += 20 * MS;
+        router.feed(p, 0, p.length);
+        now[0] += lateMillis * MS;
+        runAll();
+        now[0] -= lateMillis * MS; // the next packet arrives 20 ms after this one did
+        return next;
+    }
+
+    @Test
     void aShardFarBehindSkipsAStalePacketCountsEachCopyAndCatchesUpWithTheNext() {
         router.addConsumer(new Consumer("a", shards.get(0), new TestPackets.FakeSrtp(), 111, addr(4001)));
         router.addConsumer(new Consumer("b", shards.get(0), new TestPackets.FakeSrtp(), 111, addr(4002)));
