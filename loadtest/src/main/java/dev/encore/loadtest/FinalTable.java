@@ -84,8 +84,10 @@ final class FinalTable {
                 udpKnown = true;
             }
         }
-        return String.format(Locale.ROOT, "CPU mean %s max %s, event-loop backlog max %d tasks, host UDP receive-buffer errors %s%s",
+        return String.format(Locale.ROOT, "CPU mean %s max %s, event-loop backlog max %d tasks, host UDP receive-buffer errors %s%s%s",
                 cpuN == 0 ? "-" : pct(cpuSum / cpuN), cpuN == 0 ? "-" : pct(cpuMax), pendingMax, udpKnown ? Long.toString(udp) : "-",
+                r.counts().containsKey("toolSocketDrops") && r.count("toolSocketDrops") >= 0
+                        ? " (" + r.count("toolSocketDrops") + " on the tool's own sockets)" : "",
                 r.counts().containsKey("performerFramesLate") ? ", performer frames late " + r.count("performerFramesLate") : "");
     }
 

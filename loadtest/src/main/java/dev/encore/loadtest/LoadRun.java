@@ -691,6 +691,14 @@ public final class LoadRun {
                 tones.put(c, hz);
             }
         }
+        // Before the sockets close: what the kernel dropped on the tool's own sockets (full receive buffers).
+        java.util.Set<Integer> ports = new java.util.HashSet<>();
+        for (Session c : sessions) {
+            if (c.listener != null && c.listener.localPort() > 0) {
+                ports.add(c.listener.localPort());
+            }
+        }
+        long toolSocketDrops = ports.isEmpty() ? 0 : SocketDrops.sum(ports, SocketDrops.PROC_FILES);
         closeAll();
         Map<String, Histogram> histograms = new LinkedHashMap<>();
         histograms.put("ttfa", ttfaTotal);
@@ -758,6 +766,7 @@ public final class LoadRun {
         counts.put("churned", sessions.stream().filter(c -> c.churned).count());
         counts.put("elapsedMillis", elapsedMillis);
         counts.put("dtlsThreads", (long) s.dtlsThreads());
+        counts.put("toolSocketDrops", toolSocketDrops);
         counts.put("warmUpHandshakes", (long) warmUpHandshakes);
         if (tone != null) {
             counts.put("performerFramesSent", tone.sent());

@@ -85,6 +85,10 @@ final class ReportHandoff {
                     dtlsQueue.getValueAtPercentile(50) / 1000.0, dtlsQueue.getValueAtPercentile(99) / 1000.0,
                     r.count("dtlsThreads")));
         }
+        if (r.count("toolSocketDrops") > 0) {
+            b.note(String.format(Locale.ROOT, "the tool's own sockets dropped %,d datagrams (receive buffers full): the tool was"
+                    + " the bottleneck, and that part of the loss is the tool's, not the server's", r.count("toolSocketDrops")));
+        }
         if (r.count("performerFramesLate") > 0) {
             b.note("the synthetic performer sent " + r.count("performerFramesLate") + " frames more than 20 ms late (counted in"
                     + " latency)");

@@ -98,6 +98,7 @@ class LoadRunTest {
         assertThat(r.count("packets")).isGreaterThan(8 * 100);
         assertThat(r.count("earlyMedia")).isLessThanOrEqualTo(8);
         assertThat(r.count("lost")).isZero();
+        assertThat(r.count("toolSocketDrops")).as("read from /proc/net/udp for the listeners' ports").isZero();
         assertThat(r.count("stampedPackets")).isEqualTo(r.count("packets"));
         assertThat(r.histograms().get("latency").getTotalCount()).isEqualTo(r.count("packets"));
         assertThat(r.histograms().get("ttfa").getTotalCount()).isEqualTo(8);

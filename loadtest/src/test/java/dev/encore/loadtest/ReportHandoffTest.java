@@ -23,6 +23,17 @@ class ReportHandoffTest {
         assertThat(quick).noneSatisfy(n -> assertThat(n).contains("DTLS queue"));
     }
 
+    @Test
+    void dropsOnTheToolsOwnSocketsAreCalledTheToolsLoss() {
+        RunResult r = new RunResult("loadtest", "settings", Instant.EPOCH, new RunMeta.Machine(2, "Linux test", "17"),
+                List.of(), Map.of(), Map.of("toolSocketDrops", 22_420L), Map.of(), Map.of(), List.of(), List.of(), List.of(),
+                RunResult.EXIT_MISSED, "FAIL");
+        RunReport.Builder b = RunReport.builder(new RunMeta("dev", List.of("loadtest"), "http://127.0.0.1:1", "demo",
+                Instant.EPOCH, Duration.ofSeconds(1), new RunMeta.Machine(2, "Linux test", "17")));
+        ReportHandoff.notes(r, b);
+        assertThat(b.build().notes()).anySatisfy(n -> assertThat(n).contains("22,420 datagrams", "the tool was the bottleneck"));
+    }
+
     /** Half the handshakes waited {@code p50Micros} for a tool thread, the rest {@code highMicros}. */
     private static Histogram waits(long p50Micros, long highMicros) {
         Histogram h = new Histogram(3);

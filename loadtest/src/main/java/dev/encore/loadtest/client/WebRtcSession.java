@@ -185,6 +185,12 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
         return failure;
     }
 
+    /** The local UDP port of the session's socket, or -1 before it is bound (or with a non-IP socket). */
+    public int localPort() {
+        Channel ch = channel;
+        return ch != null && ch.localAddress() instanceof InetSocketAddress a ? a.getPort() : -1;
+    }
+
     /** A process-unique number, for logs. */
     public long id() {
         return id;
