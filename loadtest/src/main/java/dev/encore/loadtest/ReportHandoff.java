@@ -63,6 +63,35 @@ final class ReportHandoff {
         return b.build();
     }
 
+    /**
+     * A note when most of the one-way latency arose after the server: the median latency the listeners measured against
+     * the median delay the server says it added (its {@code encore_media_server_delay_seconds}, the worst of the scrapes).
+     * Latency far above the server's part means packets waited on the way into the tool (its event loops behind), or null.
+     */
+    static String receiveLag(RunResult r) {
+        Histogram latency = r.histograms().get("latency");
+        if (latency == null || latency.getTotalCount() == 0 || r.server().isEmpty()) {
+            return null;
+        }
+        double serverP50 = 0;
+        for (ServerMetrics.Sample sample : r.server()) {
+            double v = sample.get("encore_media_server_delay_seconds{quantile=\"0.5\"}");
+            if (!Double.isNaN(v)) {
+                serverP50 = Math.max(serverP50, v * 1000);
+            }
+        }
+        double p50 = latency.getValueAtPercentile(50) / 1000.0;
+        if (p50 < TOOL_LAG_NOTE_MILLIS || p50 < 4 * serverP50) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "one-way latency p50 %.0f ms, of which the server added at most %.0f ms (p50, worst"
+                + " scrape): the rest was on the way into the tool, whose event loops fell behind; the tool may have been the"
+                + " bottleneck", p50, serverP50);
+    }
+
+    /** One-way latency p50 below which {@link #receiveLag} says nothing (ms). */
+    static final double TOOL_LAG_NOTE_MILLIS = 200;
+
     /** A p50 wait in the tool's own DTLS queue above which the report says the tool held the joins (µs). */
     static final long TOOL_DTLS_QUEUE_NOTE_MICROS = 250_000;
 
@@ -84,6 +113,10 @@ final class ReportHandoff {
                     + " and a join that waited past its timeout failed as dtls; the tool may have been the bottleneck",
                     dtlsQueue.getValueAtPercentile(50) / 1000.0, dtlsQueue.getValueAtPercentile(99) / 1000.0,
                     r.count("dtlsThreads")));
+        }
+        String lag = receiveLag(r);
+        if (lag != null) {
+            b.note(lag);
         }
         if (r.count("toolSocketDrops") > 0) {
             b.note(String.format(Locale.ROOT, "the tool's own sockets dropped %,d datagrams (receive buffers full): the tool was"

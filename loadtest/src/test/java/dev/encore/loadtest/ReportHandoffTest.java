@@ -34,6 +34,26 @@ class ReportHandoffTest {
         assertThat(b.build().notes()).anySatisfy(n -> assertThat(n).contains("22,420 datagrams", "the tool was the bottleneck"));
     }
 
+    @Test
+    void latencyThatTheServerDidNotAddIsCalledTheToolsLag() {
+        Histogram latency = new Histogram(3);
+        latency.recordValueWithCount(1_400_000, 100); // 1.4 s, in µs
+        assertThat(ReportHandoff.receiveLag(withServerDelay(latency, 0.068))).containsPattern("p50 140[01] ms")
+                .contains("at most 68 ms", "the tool may have been the bottleneck");
+        assertThat(ReportHandoff.receiveLag(withServerDelay(latency, 1.2))).as("the server's own delay").isNull();
+        Histogram quick = new Histogram(3);
+        quick.recordValueWithCount(30_000, 100);
+        assertThat(ReportHandoff.receiveLag(withServerDelay(quick, 0.005))).as("30 ms is no lag").isNull();
+    }
+
+    private static RunResult withServerDelay(Histogram latency, double serverP50Seconds) {
+        ServerMetrics.Sample scrape = new ServerMetrics.Sample(5_000,
+                Map.of("encore_media_server_delay_seconds{quantile=\"0.5\"}", serverP50Seconds));
+        return new RunResult("loadtest", "settings", Instant.EPOCH, new RunMeta.Machine(2, "Linux test", "17"), List.of(),
+                Map.of("latency", latency), Map.of(), Map.of(), Map.of(), List.of(), List.of(scrape), List.of(),
+                RunResult.EXIT_MET, "PASS");
+    }
+
     /** Half the handshakes waited {@code p50Micros} for a tool thread, the rest {@code highMicros}. */
     private static Histogram waits(long p50Micros, long highMicros) {
         Histogram h = new Histogram(3);
