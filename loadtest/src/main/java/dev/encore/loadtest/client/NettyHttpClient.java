@@ -72,6 +72,16 @@ public final class NettyHttpClient implements AutoCloseable {
      */
     public NettyHttpClient(EventLoopGroup group, Class<? extends SocketChannel> channelClass, int maxConnections,
             Duration timeout) {
+        this(group, channelClass, maxConnections, timeout, null);
+    }
+
+    /**
+     * As above, with the TLS context for {@code https} URLs (tests: a context that trusts a test certificate); null for the
+     * JDK's trusted certificates. The server's certificate must name the URL's host either way.
+     */
+    NettyHttpClient(EventLoopGroup group, Class<? extends SocketChannel> channelClass, int maxConnections, Duration timeout,
+            SslContext tls) {
+        this.ssl = tls;
         this.group = requireNonNull(group, "group");
         this.channelClass = requireNonNull(channelClass, "channelClass");
         if (maxConnections < 1) {
@@ -172,7 +182,12 @@ public final class NettyHttpClient implements AutoCloseable {
                 @Override
                 public void channelCreated(Channel ch) {
                     if (context != null) {
-                        ch.pipeline().addLast(context.newHandler(ch.alloc(), host, port));
+                        io.netty.handler.ssl.SslHandler tlsHandler = context.newHandler(ch.alloc(), host, port);
+                        // The certificate must name the host we asked for (RFC 9110 §4.3.4), not just chain to a root.
+                        javax.net.ssl.SSLParameters params = tlsHandler.engine().getSSLParameters();
+                        params.setEndpointIdentificationAlgorithm("HTTPS");
+                        tlsHandler.engine().setSSLParameters(params);
+                        ch.pipeline().addLast(tlsHandler);
                     }
                     ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_BODY), new Exchange());
                 }

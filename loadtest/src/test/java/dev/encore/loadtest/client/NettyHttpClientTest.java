@@ -147,6 +147,58 @@ class NettyHttpClientTest {
                 .hasMessageContaining("cannot connect");
     }
 
+    /** HTTPS: the exchange works against a certificate the client trusts that names the host, and only then. */
+    @Test
+    void httpsChecksTheCertificateAndItsHostName() throws Exception {
+        io.netty.handler.ssl.util.SelfSignedCertificate cert = new io.netty.handler.ssl.util.SelfSignedCertificate("localhost");
+        io.netty.handler.ssl.SslContext serverTls = io.netty.handler.ssl.SslContextBuilder
+                .forServer(cert.certificate(), cert.privateKey()).build();
+        io.netty.channel.Channel server = new io.netty.bootstrap.ServerBootstrap().group(group)
+                .channel(io.netty.channel.socket.nio.NioServerSocketChannel.class)
+                .childHandler(new io.netty.channel.ChannelInitializer<io.netty.channel.socket.SocketChannel>() {
+                    @Override
+                    protected void initChannel(io.netty.channel.socket.SocketChannel ch) {
+                        ch.pipeline().addLast(serverTls.newHandler(ch.alloc()),
+                                new io.netty.handler.codec.http.HttpServerCodec(),
+                                new io.netty.handler.codec.http.HttpObjectAggregator(1 << 16),
+                                new io.netty.channel.SimpleChannelInboundHandler<io.netty.handler.codec.http.FullHttpRequest>() {
+                                    @Override
+                                    protected void channelRead0(io.netty.channel.ChannelHandlerContext ctx,
+                                            io.netty.handler.codec.http.FullHttpRequest req) {
+                                        io.netty.handler.codec.http.FullHttpResponse res =
+                                                new io.netty.handler.codec.http.DefaultFullHttpResponse(
+                                                        io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                                                        io.netty.handler.codec.http.HttpResponseStatus.CREATED,
+                                                        io.netty.buffer.Unpooled.copiedBuffer("over tls", StandardCharsets.UTF_8));
+                                        io.netty.handler.codec.http.HttpUtil.setContentLength(res, 8);
+                                        ctx.writeAndFlush(res);
+                                    }
+                                });
+                    }
+                }).bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
+        toClose.add(() -> server.close().sync());
+        toClose.add(cert::delete);
+        int port = ((InetSocketAddress) server.localAddress()).getPort();
+        io.netty.handler.ssl.SslContext trusting = io.netty.handler.ssl.SslContextBuilder.forClient()
+                .trustManager(cert.cert()).build();
+        NettyHttpClient client = new NettyHttpClient(group, NioSocketChannel.class, 2, Duration.ofSeconds(5), trusting);
+        toClose.add(client);
+
+        NettyHttpClient.Answer answer = client.send(HttpMethod.POST, URI.create("https://localhost:" + port + "/whep/x"),
+                "v=0").get(10, TimeUnit.SECONDS);
+        assertThat(answer.status()).isEqualTo(201);
+        assertThat(answer.body()).isEqualTo("over tls");
+
+        // The same trusted certificate, reached by a name it does not carry: refused.
+        URI wrongName = URI.create("https://127.0.0.1:" + port + "/whep/x");
+        assertThatThrownBy(() -> client.send(HttpMethod.POST, wrongName, "v=0").get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(IOException.class);
+        // A certificate nobody vouched for (the JDK's roots): refused.
+        NettyHttpClient defaults = client(1, Duration.ofSeconds(5));
+        assertThatThrownBy(() -> defaults.send(HttpMethod.POST, URI.create("https://localhost:" + port + "/whep/x"), "v=0")
+                .get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).cause().isInstanceOf(IOException.class);
+    }
+
     @Test
     void aUrlThatIsNotHttpIsRefusedWithWhatWasExpected() {
         CompletableFuture<NettyHttpClient.Answer> answer = client(1, Duration.ofSeconds(1))
