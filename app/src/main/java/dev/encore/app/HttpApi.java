@@ -65,6 +65,8 @@ final class HttpApi {
     /** How long the action API waits for a show loop (which stores before it acks) before answering 503. */
     static final Duration ACTION_TIMEOUT = Duration.ofSeconds(5);
     private static final Pattern ASSET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,80}");
+    /** WHEP offers refused because the media server is at a limit: one log line per 5 s at most, with the count. */
+    private final LogThrottle whepRefusals = new LogThrottle(5, java.util.concurrent.TimeUnit.SECONDS, System::nanoTime);
     private static final String ASSETS = "/dev/encore/app/assets/";
     private static final Map<String, String> ASSET_TYPES = Map.of(
             "js", "text/javascript; charset=utf-8",
@@ -370,7 +372,10 @@ final class HttpApi {
             throw new HttpError(HttpResponseStatus.BAD_REQUEST, e.getMessage());
         } catch (IllegalStateException e) {
             // The media server is at a limit (e.g. too many sessions still connecting): a client may retry shortly.
-            LOG.warn("WHEP subscribe to {} refused: {}", show.id(), e.getMessage());
+            long refused = whepRefusals.tick();
+            if (refused > 0) {
+                LOG.warn("WHEP subscribe to {} refused ({} since the last such line): {}", show.id(), refused, e.getMessage());
+            }
             HttpError busy = new HttpError(HttpResponseStatus.SERVICE_UNAVAILABLE, e.getMessage());
             busy.retryAfterSeconds = 2;
             throw busy;
