@@ -87,6 +87,21 @@ final class DtlsHelloAssembler {
         return kept ? Result.PENDING : Result.PASS;
     }
 
+    /**
+     * Whether {@code d[0, len)} is one DTLS 1.x record, epoch 0, holding one whole ClientHello (RFC 6347 §4.1 and §4.2.2):
+     * what a first flight is, unfragmented or as {@link #assembled()} makes it.
+     */
+    static boolean isWholeHello(byte[] d, int len) {
+        if (len < RECORD_HEADER + HANDSHAKE_HEADER || d[0] != CONTENT_HANDSHAKE || d[1] != (byte) 0xFE || u16(d, 3) != 0) {
+            return false;
+        }
+        int recordLength = u16(d, 11);
+        int hs = RECORD_HEADER;
+        int msgLength = u24(d, hs + 1);
+        return d[hs] == CLIENT_HELLO && recordLength <= len - RECORD_HEADER && recordLength >= HANDSHAKE_HEADER + msgLength
+                && u24(d, hs + 6) == 0 && u24(d, hs + 9) == msgLength;
+    }
+
     /** The complete hello as one unfragmented record, after {@link #offer} returned {@link Result#COMPLETE}. */
     synchronized byte[] assembled() {
         return assembled;

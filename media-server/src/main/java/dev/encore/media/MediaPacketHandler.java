@@ -188,7 +188,7 @@ final class MediaPacketHandler extends SimpleChannelInboundHandler<DatagramPacke
         if (!COOKIE_EXCHANGE) {
             // The address passed an authenticated ICE check (peers.byAddress above): start the handshake with this hello,
             // if it is one; anything else would hold a handshake thread until its timeout.
-            if (!isClientHello(hello, helloLength)) {
+            if (!DtlsHelloAssembler.isWholeHello(hello, helloLength)) {
                 drop(DropReason.DTLS_GATE);
                 return;
             }
@@ -212,25 +212,6 @@ final class MediaPacketHandler extends SimpleChannelInboundHandler<DatagramPacke
             return;
         }
         handshakes.start(session, admission, from, shard);
-    }
-
-    /**
-     * Whether {@code d[0, len)} is one DTLS 1.x record, epoch 0, holding one whole ClientHello (RFC 6347 §4.1 and §4.2.2):
-     * what a first flight is, unfragmented or reassembled by {@link DtlsHelloAssembler}.
-     */
-    static boolean isClientHello(byte[] d, int len) {
-        int header = DtlsHelloAssembler.RECORD_HEADER;
-        int handshakeHeader = DtlsHelloAssembler.HANDSHAKE_HEADER;
-        if (len < header + handshakeHeader || d[0] != 22 || d[1] != (byte) 0xFE || d[3] != 0 || d[4] != 0) {
-            return false;
-        }
-        int recordLength = (d[11] & 0xFF) << 8 | d[12] & 0xFF;
-        int p = header;
-        int bodyLength = (d[p + 1] & 0xFF) << 16 | (d[p + 2] & 0xFF) << 8 | d[p + 3] & 0xFF;
-        int fragmentOffset = (d[p + 6] & 0xFF) << 16 | (d[p + 7] & 0xFF) << 8 | d[p + 8] & 0xFF;
-        int fragmentLength = (d[p + 9] & 0xFF) << 16 | (d[p + 10] & 0xFF) << 8 | d[p + 11] & 0xFF;
-        return d[p] == 1 && recordLength <= len - header && recordLength >= handshakeHeader + bodyLength
-                && fragmentOffset == 0 && fragmentLength == bodyLength;
     }
 
     /** SRTCP from a connected listener: unprotect, parse, take the receiver report. RFC 3711 §3.4, RFC 3550 §6.4. */

@@ -193,7 +193,7 @@ class MediaPacketHandlerTest {
         receive(check(clientIce, serverIce, true), PEER);
         ((DatagramPacket) channel.readOutbound()).release();
         byte[] hello = firstClientHello();
-        assertThat(MediaPacketHandler.isClientHello(hello, hello.length)).isTrue();
+        assertThat(DtlsHelloAssembler.isWholeHello(hello, hello.length)).isTrue();
 
         receive(hello, PEER);
 
@@ -220,21 +220,21 @@ class MediaPacketHandlerTest {
     @Test
     void onlyAWholeEpochZeroClientHelloCanStartAHandshake() throws Exception {
         byte[] hello = firstClientHello();
-        assertThat(MediaPacketHandler.isClientHello(hello, hello.length)).isTrue();
-        assertThat(MediaPacketHandler.isClientHello(hello, 24)).as("truncated").isFalse();
-        assertThat(MediaPacketHandler.isClientHello(hello, hello.length - 1)).as("record longer than the datagram").isFalse();
+        assertThat(DtlsHelloAssembler.isWholeHello(hello, hello.length)).isTrue();
+        assertThat(DtlsHelloAssembler.isWholeHello(hello, 24)).as("truncated").isFalse();
+        assertThat(DtlsHelloAssembler.isWholeHello(hello, hello.length - 1)).as("record longer than the datagram").isFalse();
         byte[] otherType = hello.clone();
         otherType[13] = 2;
-        assertThat(MediaPacketHandler.isClientHello(otherType, otherType.length)).as("a ServerHello").isFalse();
+        assertThat(DtlsHelloAssembler.isWholeHello(otherType, otherType.length)).as("a ServerHello").isFalse();
         byte[] epochOne = hello.clone();
         epochOne[4] = 1;
-        assertThat(MediaPacketHandler.isClientHello(epochOne, epochOne.length)).as("epoch 1").isFalse();
+        assertThat(DtlsHelloAssembler.isWholeHello(epochOne, epochOne.length)).as("epoch 1").isFalse();
         byte[] fragment = hello.clone();
         fragment[23] = (byte) (fragment[23] - 1);
-        assertThat(MediaPacketHandler.isClientHello(fragment, fragment.length)).as("a fragment").isFalse();
+        assertThat(DtlsHelloAssembler.isWholeHello(fragment, fragment.length)).as("a fragment").isFalse();
         byte[] notDtls = hello.clone();
         notDtls[1] = 3;
-        assertThat(MediaPacketHandler.isClientHello(notDtls, notDtls.length)).as("TLS, not DTLS").isFalse();
+        assertThat(DtlsHelloAssembler.isWholeHello(notDtls, notDtls.length)).as("TLS, not DTLS").isFalse();
     }
 
     /** The first datagram a real DTLS client (ours, BouncyCastle) sends: its ClientHello. */
