@@ -120,6 +120,11 @@ public final class LoadTestCommand implements Callable<Integer> {
             + " per packet, so more listeners per core of the tool; falls back to epoll, with a warning, where unavailable")
     boolean ioUring;
 
+    @Option(names = "--socket-per-listener", description = "against a server on 127.0.0.0/8, give each listener a socket"
+            + " of its own on 127.0.0.1 instead of an address of its own (127.x.y.z) whose datagrams arrive, with"
+            + " others', on a shared socket read many at a time (the default with epoll: fewer system calls per packet)")
+    boolean socketPerListener;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
@@ -133,7 +138,8 @@ public final class LoadTestCommand implements Callable<Integer> {
         }
         RunResult result;
         try {
-            result = new LoadRun(settings, LoadRun.runtimeOptions(settings).withIoUring(ioUring), out).run();
+            result = new LoadRun(settings, LoadRun.runtimeOptions(settings).withIoUring(ioUring)
+                    .withSharedLoopbackSockets(!socketPerListener), out).run();
         } catch (LoadRun.CouldNotRun e) {
             err.println("loadtest could not run: " + e.getMessage());
             return RunResult.EXIT_COULD_NOT_RUN;

@@ -46,16 +46,23 @@ public final class ClientRuntime implements AutoCloseable {
      * @param preferEpoll use epoll when available
      * @param ioUring with {@code preferEpoll}: io_uring instead of epoll when the kernel offers it (measured 13 % less tool
      *     CPU per packet at 1,500 listeners: fewer system calls per received datagram)
+     * @param shareLoopbackSockets with epoll and a server on IPv4 loopback: give each session an address of its own in
+     *     127.0.0.0/8 and receive many sessions' datagrams on one socket ({@link LoopbackMux}); otherwise a socket per session
      */
     public record Options(int eventLoops, int dtlsThreads, int httpConnections, Duration httpTimeout, boolean preferEpoll,
-            boolean ioUring) {
+            boolean ioUring, boolean shareLoopbackSockets) {
         public Options(int eventLoops, int dtlsThreads, int httpConnections, Duration httpTimeout, boolean preferEpoll) {
-            this(eventLoops, dtlsThreads, httpConnections, httpTimeout, preferEpoll, false);
+            this(eventLoops, dtlsThreads, httpConnections, httpTimeout, preferEpoll, false, true);
         }
 
         /** These options with io_uring asked for (or not). */
         public Options withIoUring(boolean on) {
-            return new Options(eventLoops, dtlsThreads, httpConnections, httpTimeout, preferEpoll, on);
+            return new Options(eventLoops, dtlsThreads, httpConnections, httpTimeout, preferEpoll, on, shareLoopbackSockets);
+        }
+
+        /** These options with shared sockets for a loopback server (or a socket per session). */
+        public Options withSharedLoopbackSockets(boolean on) {
+            return new Options(eventLoops, dtlsThreads, httpConnections, httpTimeout, preferEpoll, ioUring, on);
         }
 
         public Options {
@@ -102,6 +109,8 @@ public final class ClientRuntime implements AutoCloseable {
     private final LongSupplier nanoClock;
     /** Per event loop: one receive and one send buffer shared by all sessions of that loop (see {@link #scratch}). */
     private final Map<EventExecutor, LoopScratch> scratch = new IdentityHashMap<>();
+    /** Per event loop, when sockets are shared for a loopback server; empty otherwise. */
+    private final Map<EventExecutor, LoopbackMux> muxes = new IdentityHashMap<>();
 
     private ClientRuntime(Options options) {
         this.epoll = options.preferEpoll() && Epoll.isAvailable();
@@ -130,9 +139,27 @@ public final class ClientRuntime implements AutoCloseable {
                 new java.util.concurrent.LinkedBlockingQueue<>(), new DefaultThreadFactory("encore-client-decode", true));
         this.identity = DtlsIdentity.generate();
         this.nanoClock = System::nanoTime;
+        java.util.concurrent.atomic.AtomicInteger addresses = new java.util.concurrent.atomic.AtomicInteger();
         for (EventExecutor loop : group) {
             scratch.put(loop, new LoopScratch(new byte[LoopScratch.RECEIVE_SIZE], new byte[LoopScratch.SEND_SIZE]));
+            if (epoll && !uring && options.shareLoopbackSockets()) {
+                muxes.put(loop, new LoopbackMux((io.netty.channel.EventLoop) loop, addresses));
+            }
         }
+    }
+
+    /** The shared sockets of {@code loop} for sessions to {@code server}, or null when each session needs its own socket. */
+    LoopbackMux mux(EventExecutor loop, java.net.InetSocketAddress server) {
+        return LoopbackMux.serves(server) ? muxes.get(loop) : null;
+    }
+
+    /** Datagrams that reached a shared socket addressed to no session; read on each loop (racy, for reports and tests). */
+    public long sharedSocketStrays() {
+        long n = 0;
+        for (LoopbackMux m : muxes.values()) {
+            n += m.strays();
+        }
+        return n;
     }
 
     /**
@@ -199,6 +226,11 @@ public final class ClientRuntime implements AutoCloseable {
     /** The transport the event loops use: {@code io_uring}, {@code epoll} or {@code nio}. */
     public String transport() {
         return ioUring ? "io_uring" : epoll ? "epoll" : "nio";
+    }
+
+    /** True when sessions to a server on IPv4 loopback share sockets ({@link LoopbackMux}). */
+    public boolean sharesLoopbackSockets() {
+        return !muxes.isEmpty();
     }
 
     EventLoopGroup group() {

@@ -100,6 +100,8 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
     volatile long dtlsNanos = -1;
     private volatile Channel channel;
     volatile InetSocketAddress remote;
+    /** True when the session's socket only sends and its datagrams arrive through a shared socket ({@link LoopbackMux}). */
+    private volatile boolean muxed;
 
     // Owned by the loop. rx and tx are the loop's scratch buffers, shared with the other sessions on it: only used while
     // one datagram is handled or one packet is built.
@@ -268,6 +270,20 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
             return;
         }
         remote = target;
+        LoopbackMux mux = runtime.mux(loop, target);
+        if (mux != null) {
+            muxed = true;
+            mux.attach(this, new Inbound()).addListener(f -> {
+                if (f.isSuccess()) {
+                    onBound((Channel) f.getNow(), null, null);
+                } else {
+                    onBound(null, "cannot bind a UDP socket on a loopback address of its own (127.0.0.0/8) for " + target
+                            + ": " + f.cause() + " (--socket-per-listener gives each listener 127.0.0.1 and a port of its own)",
+                            f.cause());
+                }
+            });
+            return;
+        }
         InetSocketAddress bindAddress;
         try {
             bindAddress = new InetSocketAddress(bindAddressFor(target.getAddress()), 0);
@@ -278,7 +294,8 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
         // A connected socket: the kernel drops datagrams from anyone but the server, and each read is a plain recv into the
         // buffer (no source address parsed and allocated per packet, as an unconnected socket's recvmsg needs).
         new Bootstrap().group(loop).channel(runtime.channelClass()).handler(new Inbound())
-                .connect(target, bindAddress).addListener((ChannelFuture f) -> onBound(f, bindAddress));
+                .connect(target, bindAddress).addListener((ChannelFuture f) -> onBound(f.isSuccess() ? f.channel() : null,
+                        "cannot bind UDP on " + bindAddress + ": " + f.cause(), f.cause()));
     }
 
     /** Loopback for a loopback target (tests, same-machine runs), else the wildcard of the target's family. */
@@ -290,12 +307,12 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
         return InetAddress.getByName(v6 ? "::" : "0.0.0.0");
     }
 
-    private void onBound(ChannelFuture f, InetSocketAddress bindAddress) {
-        if (!f.isSuccess()) {
-            fail(FailureReason.BIND, "cannot bind UDP on " + bindAddress + ": " + f.cause(), f.cause());
+    private void onBound(Channel bound, String failure, Throwable cause) {
+        if (bound == null) {
+            fail(FailureReason.BIND, failure, cause);
             return;
         }
-        channel = f.channel();
+        channel = bound;
         if (state != State.SIGNALING) {
             channel.close();
             return;
@@ -446,7 +463,8 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
         Channel ch = channel;
         InetSocketAddress to = remote;
         if (ch != null && to != null && ch.isActive()) {
-            ch.writeAndFlush(Unpooled.copiedBuffer(datagram), ch.voidPromise());
+            ByteBuf buf = Unpooled.copiedBuffer(datagram);
+            ch.writeAndFlush(muxed ? new DatagramPacket(buf, to) : buf, ch.voidPromise());
         }
     }
 
@@ -473,7 +491,8 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
 
     // ---- the packet path ----
 
-    private void onDatagram(DatagramPacket packet) {
+    /** A datagram from the session's socket, or from a shared one ({@link LoopbackMux}); on the loop. */
+    final void onDatagram(DatagramPacket packet) {
         State s = state;
         if (s == State.CLOSED || s == State.FAILED) {
             return;
@@ -647,7 +666,7 @@ public abstract class WebRtcSession<S extends WebRtcSession<S>> {
         }
         ByteBuf buf = ch.alloc().buffer(len);
         buf.writeBytes(data, 0, len);
-        ch.writeAndFlush(buf, ch.voidPromise());
+        ch.writeAndFlush(muxed ? new DatagramPacket(buf, remote) : buf, ch.voidPromise());
     }
 
     final void drop(DropReason reason) {

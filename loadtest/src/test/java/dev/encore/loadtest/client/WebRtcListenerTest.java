@@ -24,6 +24,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The listener against a {@link FakeServer} the test drives: hostile input, timeouts, consent, reports, WHEP errors. */
 class WebRtcListenerTest {
@@ -91,12 +93,32 @@ class WebRtcListenerTest {
         }
     }
 
-    @Test
-    void hostileDatagramsAreDroppedAndCountedNeverThrown() throws Exception {
+    /**
+     * Both socket layouts: shared sockets ({@link LoopbackMux}, the default against a loopback server) and a connected
+     * socket per listener ({@code --socket-per-listener}).
+     */
+    @ParameterizedTest(name = "shared loopback sockets: {0}")
+    @ValueSource(booleans = {true, false})
+    void hostileDatagramsAreDroppedAndCountedNeverThrown(boolean shared) throws Exception {
+        try (ClientRuntime own = ClientRuntime.create(new ClientRuntime.Options(1, 2, 1, Duration.ofSeconds(5), true)
+                .withSharedLoopbackSockets(shared))) {
+            assertThat(own.sharesLoopbackSockets()).isEqualTo(shared && own.epoll());
+            hostileDatagrams(own, own.sharesLoopbackSockets());
+        }
+    }
+
+    private void hostileDatagrams(ClientRuntime runtime, boolean shared) throws Exception {
         WebRtcListener listener = WebRtcListener.create(runtime, config()
                 .reportInterval(Duration.ofMillis(100)).consent(Duration.ofMillis(200), Duration.ofSeconds(30)).build());
         try {
             listener.connect().get(10, TimeUnit.SECONDS);
+            InetAddress seen = server.client.getAddress();
+            if (shared) {
+                assertThat(seen.isLoopbackAddress()).isTrue();
+                assertThat(seen).as("an address of its own").isNotEqualTo(InetAddress.getByName("127.0.0.1"));
+            } else {
+                assertThat(seen).isEqualTo(InetAddress.getByName("127.0.0.1"));
+            }
             SrtpSession srtp = server.srtp();
             byte[] last = null;
             for (int seq = 1; seq <= 10; seq++) {
@@ -141,8 +163,9 @@ class WebRtcListenerTest {
             assertThat(s.drops(DropReason.PAYLOAD_TYPE)).isEqualTo(1);
             assertThat(s.drops(DropReason.STUN)).isEqualTo(1);
             assertThat(s.drops(DropReason.RTCP_INVALID)).isEqualTo(1);
-            // The listener's socket is connected to the server: the kernel drops the stranger's datagram before we see it.
-            assertThat(s.drops(DropReason.FOREIGN_SOURCE)).isZero();
+            // A socket of its own is connected to the server: the kernel drops the stranger's datagram before we see it. A
+            // shared socket takes datagrams from anyone, and the listener drops the stranger's by its source.
+            assertThat(s.drops(DropReason.FOREIGN_SOURCE)).isEqualTo(shared ? 1 : 0);
             assertThat(s.drops(DropReason.SRTP_MALFORMED) + s.drops(DropReason.UNKNOWN)).isEqualTo(1);
             assertThat(s.drops(DropReason.INTERNAL)).isZero();
             // The payload-type-12 packet was authentic but unusable: a loss for the listener.
