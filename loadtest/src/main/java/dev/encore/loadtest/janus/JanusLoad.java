@@ -104,8 +104,11 @@ public final class JanusLoad implements Callable<Integer> {
             return LoadReport.EXIT_COULD_NOT_RUN;
         }
         String key = performerKey != null ? performerKey : System.getenv("ENCORE_PERFORMER_KEY");
+        // A socket per listener for both servers: Janus's candidates are this machine's own address, where listeners
+        // cannot share sockets (docs/shared-sockets.md), so Encore's listeners must not either, or the tool would cost
+        // less against Encore than against Janus.
         ClientRuntime.Options options = new ClientRuntime.Options(eventLoops, dtlsThreads,
-                ClientRuntime.Options.HTTP_CONNECTIONS, Duration.ofSeconds(10), true);
+                ClientRuntime.Options.HTTP_CONNECTIONS, Duration.ofSeconds(10), true).withSharedLoopbackSockets(false);
         try (ClientRuntime runtime = ClientRuntime.create(options)) {
             if (janus != null) {
                 try (JanusStreaming adapter = new JanusStreaming(janus, mountpoint, Duration.ofSeconds(10), Duration.ofSeconds(10));
