@@ -83,7 +83,11 @@ final class LoopbackMux {
             }
             InetSocketAddress local;
             try {
-                local = new InetSocketAddress(nextAddress(), ((InetSocketAddress) bound.channel().localAddress()).getPort());
+                InetAddress address = nextAddress();
+                while (port.sessions.containsKey(address.hashCode())) {
+                    address = nextAddress(); // only after 16 million sessions, when the addresses wrap
+                }
+                local = new InetSocketAddress(address, ((InetSocketAddress) bound.channel().localAddress()).getPort());
             } catch (UnknownHostException e) {
                 port.active--;
                 done.setFailure(e);
