@@ -18,6 +18,7 @@ import dev.encore.loadtest.client.WebRtcPublisher;
 import dev.encore.loadtest.client.WhepException;
 import dev.encore.loadtest.report.RunMeta;
 import dev.encore.protocol.dtls.DtlsEndpoint;
+import dev.encore.loadtest.client.PacketPathWarmUp;
 import dev.encore.protocol.dtls.DtlsWarmUp;
 import dev.encore.protocol.srtp.SrtpProfile;
 import dev.encore.protocol.srtp.SrtpSession;
@@ -113,6 +114,14 @@ public final class LoadRun {
     // Recorded on the runtime's loops; drained by the run's thread.
     static final int WARM_UP_HANDSHAKES = 300;
     static final Duration WARM_UP_BUDGET = Duration.ofSeconds(10);
+    /**
+     * Opus frames and packets the in-memory warm-up of the packet path runs ({@link PacketPathWarmUp}): without it, the C2
+     * compiler took a third of the tool's CPU in a storm's first seconds, most of it for the Opus decoder.
+     */
+    static final int WARM_UP_DECODES = 3_000;
+    static final int WARM_UP_PACKETS = 30_000;
+    /** The longest the warm-up waits for the compiler to finish what it queued. */
+    static final Duration WARM_UP_JIT_WAIT = Duration.ofSeconds(2);
     /** Handshakes the warm-up completed; the run's thread's. */
     private int warmUpHandshakes;
     /** The run's show-channel side, or null; set by the run's thread before arrivals start. */
@@ -368,8 +377,14 @@ public final class LoadRun {
         long t = System.nanoTime();
         int done = DtlsWarmUp.run(Math.min(WARM_UP_HANDSHAKES, 2 * s.listeners()), WARM_UP_BUDGET);
         warmUpHandshakes = done;
-        out.printf(Locale.ROOT, "warm-up: %d DTLS handshakes in memory in %d ms (the tool's JIT, before the first arrival)%n",
-                done, (System.nanoTime() - t) / 1_000_000);
+        long handshakesMillis = (System.nanoTime() - t) / 1_000_000;
+        t = System.nanoTime();
+        int packets = (int) Math.min(WARM_UP_PACKETS, 100L * s.listeners());
+        int decoded = PacketPathWarmUp.run((int) Math.min(WARM_UP_DECODES, 10L * s.listeners()), packets, WARM_UP_BUDGET);
+        PacketPathWarmUp.awaitCompilerIdle(WARM_UP_JIT_WAIT);
+        out.printf(Locale.ROOT, "warm-up: %d DTLS handshakes in %d ms, %d Opus frames decoded and %d packets through SRTP and STUN"
+                + " in %d ms, in memory (the tool's JIT, before the first arrival)%n", done, handshakesMillis, decoded,
+                packets, (System.nanoTime() - t) / 1_000_000);
         out.flush();
     }
 
