@@ -1,10 +1,12 @@
 package dev.encore.app;
 
+import dev.encore.protocol.JoinPathWarmUp;
 import dev.encore.show.ShowConfig;
 import dev.encore.show.access.ServerSecret;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
@@ -14,6 +16,10 @@ import org.slf4j.LoggerFactory;
 /** Starts a server for {@code demo} and {@code serve}, reports start-up errors plainly, and runs until the JVM is stopped. */
 final class ServerRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ServerRunner.class);
+    /** What a started server runs in memory in the background (see {@link #warmUpInBackground}). */
+    static final int WARM_UP_HANDSHAKES = 1_000;
+    static final int WARM_UP_JOINS = 3_000;
+    static final int WARM_UP_PACKETS = 30_000;
 
     private ServerRunner() {
     }
@@ -46,6 +52,7 @@ final class ServerRunner {
             LOG.debug("start-up failed", e);
             return Main.EXIT_STARTUP;
         }
+        warmUpInBackground();
         AutoCloseable extra;
         try {
             extra = afterStart.apply(server);
@@ -75,6 +82,24 @@ final class ServerRunner {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * Runs what each join and packet go through in memory on a low-priority thread ({@link JoinPathWarmUp}: DTLS
+     * handshakes, offer/answer, ICE checks, SRTP), so that the first listeners run JIT-compiled code. The C2 compiler
+     * takes a method only after thousands of calls: a freshly started server compiled its per-join code during the first
+     * join storm, on the CPU that storm needed. A few seconds of CPU, once, at start.
+     */
+    private static void warmUpInBackground() {
+        Thread t = new Thread(() -> {
+            JoinPathWarmUp.Done done = JoinPathWarmUp.run(WARM_UP_HANDSHAKES, WARM_UP_JOINS, WARM_UP_PACKETS,
+                    Duration.ofSeconds(30));
+            LOG.info("warm-up: {} DTLS handshakes, {} offer/answer and ICE exchanges, {} SRTP packets, in memory, in {} ms",
+                    done.handshakes(), done.joins(), done.packets(), done.millis());
+        }, "encore-warm-up");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
     }
 
     private static String describe(Exception e, ServerOptions options) {

@@ -19,7 +19,7 @@ import dev.encore.loadtest.client.WhepException;
 import dev.encore.loadtest.report.RunMeta;
 import dev.encore.protocol.dtls.DtlsEndpoint;
 import dev.encore.loadtest.client.PacketPathWarmUp;
-import dev.encore.protocol.dtls.DtlsWarmUp;
+import dev.encore.protocol.JoinPathWarmUp;
 import dev.encore.protocol.srtp.SrtpProfile;
 import dev.encore.protocol.srtp.SrtpSession;
 import java.io.PrintWriter;
@@ -112,13 +112,15 @@ public final class LoadRun {
     private final PrintWriter out;
 
     // Recorded on the runtime's loops; drained by the run's thread.
-    static final int WARM_UP_HANDSHAKES = 300;
+    static final int WARM_UP_HANDSHAKES = 1_000;
     static final Duration WARM_UP_BUDGET = Duration.ofSeconds(10);
     /**
-     * Opus frames and packets the in-memory warm-up of the packet path runs ({@link PacketPathWarmUp}): without it, the C2
-     * compiler took a third of the tool's CPU in a storm's first seconds, most of it for the Opus decoder.
+     * What the in-memory warm-up runs at most ({@link JoinPathWarmUp}, {@link PacketPathWarmUp}): without it, the C2
+     * compiler took a third of the tool's CPU in a storm's first seconds (the Opus decoder, BouncyCastle's handshake code,
+     * SRTP, STUN and SDP), CPU the storm's handshakes needed. Per-join code is compiled only after thousands of joins.
      */
     static final int WARM_UP_DECODES = 3_000;
+    static final int WARM_UP_JOINS = 3_000;
     static final int WARM_UP_PACKETS = 30_000;
     /** The longest the warm-up waits for the compiler to finish what it queued. */
     static final Duration WARM_UP_JIT_WAIT = Duration.ofSeconds(2);
@@ -366,25 +368,25 @@ public final class LoadRun {
      * run, so the tool's own cold start does not show as the server's latency.
      */
     /**
-     * Runs in-memory DTLS handshakes before the first arrival ({@link DtlsWarmUp}), up to twice the listeners and at most
-     * {@link #WARM_UP_HANDSHAKES}: a freshly started tool JIT-compiles BouncyCastle's EC code during its first hundreds of
-     * handshakes, and a storm at the start of the run would otherwise measure the tool's own warm-up as time to first audio.
+     * Runs what each join and packet go through in memory before the first arrival ({@link JoinPathWarmUp}: DTLS
+     * handshakes, twice the listeners and at most {@link #WARM_UP_HANDSHAKES}; offer/answer, ICE and SRTP; then Opus
+     * decoding): a freshly started tool JIT-compiles that code during its first thousands of joins, and a storm at the start
+     * of the run would otherwise measure the tool's own warm-up as time to first audio.
      */
     private void warmUpHandshakes() {
         if (s.media() == RunSettings.Media.NONE) {
             return;
         }
         long t = System.nanoTime();
-        int done = DtlsWarmUp.run(Math.min(WARM_UP_HANDSHAKES, 2 * s.listeners()), WARM_UP_BUDGET);
-        warmUpHandshakes = done;
-        long handshakesMillis = (System.nanoTime() - t) / 1_000_000;
-        t = System.nanoTime();
-        int packets = (int) Math.min(WARM_UP_PACKETS, 100L * s.listeners());
-        int decoded = PacketPathWarmUp.run((int) Math.min(WARM_UP_DECODES, 10L * s.listeners()), packets, WARM_UP_BUDGET);
+        JoinPathWarmUp.Done done = JoinPathWarmUp.run((int) Math.min(WARM_UP_HANDSHAKES, 2L * s.listeners()),
+                (int) Math.min(WARM_UP_JOINS, 10L * s.listeners()), (int) Math.min(WARM_UP_PACKETS, 100L * s.listeners()),
+                WARM_UP_BUDGET);
+        warmUpHandshakes = done.handshakes();
+        int decoded = PacketPathWarmUp.run((int) Math.min(WARM_UP_DECODES, 10L * s.listeners()), WARM_UP_BUDGET);
         PacketPathWarmUp.awaitCompilerIdle(WARM_UP_JIT_WAIT);
-        out.printf(Locale.ROOT, "warm-up: %d DTLS handshakes in %d ms, %d Opus frames decoded and %d packets through SRTP and STUN"
-                + " in %d ms, in memory (the tool's JIT, before the first arrival)%n", done, handshakesMillis, decoded,
-                packets, (System.nanoTime() - t) / 1_000_000);
+        out.printf(Locale.ROOT, "warm-up: %d DTLS handshakes, %d offer/answer and ICE exchanges, %d SRTP packets and %d Opus"
+                + " frames decoded, in memory, in %d ms (the tool's JIT, before the first arrival)%n", done.handshakes(),
+                done.joins(), done.packets(), decoded, (System.nanoTime() - t) / 1_000_000);
         out.flush();
     }
 

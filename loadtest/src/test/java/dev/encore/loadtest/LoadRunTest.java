@@ -89,10 +89,11 @@ class LoadRunTest {
         assertThat(r.exitCode()).as(out + FinalTable.render(r)).isEqualTo(RunResult.EXIT_MET);
         assertThat(r.count("joined")).isEqualTo(8);
         assertThat(r.failures()).isEmpty();
-        // Before the first arrival the tool warmed its DTLS code up (twice the listeners) and its packet path (10 Opus
-        // frames and 100 packets per listener), in memory.
+        // Before the first arrival the tool warmed its join and packet path up in memory: DTLS handshakes (twice the
+        // listeners), offer/answer and ICE (10 per listener), SRTP (100 packets per listener) and Opus (10 frames each).
         assertThat(r.count("warmUpHandshakes")).isEqualTo(16);
-        assertThat(out.toString()).contains("warm-up: 16 DTLS handshakes in ").contains("80 Opus frames decoded and 800 packets");
+        assertThat(out.toString()).contains("warm-up: 16 DTLS handshakes, 80 offer/answer and ICE exchanges, 800 SRTP packets"
+                + " and 80 Opus frames decoded, in memory");
         // Every copy the server relayed arrived, authenticated, once (loopback: no loss), and each carried a send time. A
         // copy sent the moment the server's DTLS side finished can beat the client's keys: dropped as early media.
         assertThat(r.count("packets") + r.count("earlyMedia")).isEqualTo(server.packetsOut());
