@@ -18,9 +18,10 @@ import java.time.Duration;
 
 /**
  * Runs what every join and every packet go through, in memory and on both sides (offer and answer, ICE check and its
- * answer, DTLS client and server, SRTP and SRTCP out and in), so that the JIT compiles it before real peers arrive. The
- * C2 compiler takes a method only after thousands of calls, and per-join code is called a few times per join: a freshly
- * started process compiled it during the first storm, on the CPU that storm needed (docs/benchmarks.md).
+ * answer, DTLS client and server, SRTP and SRTCP out and in with the profile they negotiate), so that the JIT compiles
+ * it before real peers arrive. The C2 compiler takes a method only after thousands of calls, and per-join code is called
+ * a few times per join: a freshly started process compiled it during the first storm, on the CPU that storm needed
+ * (docs/benchmarks.md).
  *
  * <p>Opens no socket. Runs on the caller's thread (the DTLS part on two threads of its own, stopped before it returns).
  */
@@ -41,10 +42,9 @@ public final class JoinPathWarmUp {
         long deadline = start + budget.toNanos();
         int shaken = DtlsWarmUp.run(handshakes, budget);
         int joined = joins(joins, deadline);
-        int sealed = 0;
-        for (SrtpProfile profile : SrtpProfile.values()) {
-            sealed = Math.max(sealed, srtp(profile, packets, deadline));
-        }
+        // Only the profile our endpoints negotiate: running the others through the same code would leave the JIT with type
+        // profiles of classes the run never uses, and code compiled for them.
+        int sealed = srtp(SrtpSession.preferredProfile(), packets, deadline);
         return new Done(shaken, joined, sealed, (System.nanoTime() - start) / 1_000_000);
     }
 
