@@ -28,8 +28,9 @@ import java.util.function.LongSupplier;
 
 /**
  * What every listener of one process shares, so that thousands of listeners cost no thread each: Netty event loops (epoll
- * when available, NIO otherwise) that own the listeners' UDP channels and timers, a bounded pool for the blocking DTLS
- * handshakes (BouncyCastle), one HTTP client for WHEP, and one DTLS identity (certificate). Thread-safe.
+ * when available, NIO otherwise) that own the listeners' UDP channels and timers (with epoll and a server on IPv4 loopback,
+ * the shared receive sockets of {@link LoopbackMux}), a bounded pool for the blocking DTLS handshakes (BouncyCastle), one
+ * HTTP client for WHEP, and one DTLS identity (certificate). Thread-safe.
  */
 public final class ClientRuntime implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClientRuntime.class);
