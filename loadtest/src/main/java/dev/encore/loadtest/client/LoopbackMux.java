@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and they fall through to the wildcard socket. The session sends through its own socket with the server as an explicit
  * destination, which Linux allows on a connected UDP socket. Epoll only (the two socket options are Linux's).
  *
- * <p>Threads: one per event loop, owned by that loop; every method is called on it.
+ * <p>Threads: one per event loop, owned by that loop; every method is called on it but {@link #strays()} and
+ * {@link #sockets()}, which other threads may read racily (reports, tests).
  */
 final class LoopbackMux {
     /**
