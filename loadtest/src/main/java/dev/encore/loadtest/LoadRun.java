@@ -8,6 +8,7 @@ import dev.encore.loadtest.client.DropReason;
 import dev.encore.loadtest.client.ListenerConfig;
 import dev.encore.loadtest.client.ListenerException;
 import dev.encore.loadtest.client.ListenerStats;
+import dev.encore.loadtest.client.PacketPathWarmUp;
 import dev.encore.loadtest.client.PcmRing;
 import dev.encore.loadtest.client.PhaseTimings;
 import dev.encore.loadtest.client.PublisherConfig;
@@ -17,9 +18,8 @@ import dev.encore.loadtest.client.WebRtcListener;
 import dev.encore.loadtest.client.WebRtcPublisher;
 import dev.encore.loadtest.client.WhepException;
 import dev.encore.loadtest.report.RunMeta;
-import dev.encore.protocol.dtls.DtlsEndpoint;
-import dev.encore.loadtest.client.PacketPathWarmUp;
 import dev.encore.protocol.JoinPathWarmUp;
+import dev.encore.protocol.dtls.DtlsEndpoint;
 import dev.encore.protocol.srtp.SrtpProfile;
 import dev.encore.protocol.srtp.SrtpSession;
 import java.io.PrintWriter;
@@ -364,10 +364,6 @@ public final class LoadRun {
     }
 
     /**
-     * Pays jitsi-srtp's one-time start-up (it benchmarks the AES implementations at first use, about a second) before the
-     * run, so the tool's own cold start does not show as the server's latency.
-     */
-    /**
      * Runs what each join and packet go through in memory before the first arrival ({@link JoinPathWarmUp}: DTLS
      * handshakes, twice the listeners and at most {@link #WARM_UP_HANDSHAKES}; offer/answer, ICE and SRTP; then Opus
      * decoding): a freshly started tool JIT-compiles that code during its first thousands of joins, and a storm at the start
@@ -390,6 +386,10 @@ public final class LoadRun {
         out.flush();
     }
 
+    /**
+     * Pays jitsi-srtp's one-time start-up (it benchmarks the AES implementations at first use, about a second) before the
+     * run, so the tool's own cold start does not show as the server's latency.
+     */
     static void warmUpCrypto() {
         for (SrtpProfile profile : SrtpProfile.values()) {
             byte[] keyAndSalt = new byte[profile.keyLength() + profile.saltLength()];

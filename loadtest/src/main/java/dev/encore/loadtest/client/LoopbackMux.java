@@ -38,8 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and they fall through to the wildcard socket. The session sends through its own socket with the server as an explicit
  * destination, which Linux allows on a connected UDP socket. Epoll only (the two socket options are Linux's).
  *
- * <p>Threads: one per event loop, owned by that loop; every method is called on it but {@link #strays()} and
- * {@link #sockets()}, which other threads may read racily (reports, tests).
+ * <p>Threads: one per event loop, owned by that loop; every method is called on it but {@link #strays()}, which other
+ * threads may read racily (reports, tests).
  */
 final class LoopbackMux {
     /**
@@ -113,11 +113,6 @@ final class LoopbackMux {
     /** Datagrams that reached a shared socket for no session (one that left, or someone else's). */
     long strays() {
         return strays;
-    }
-
-    /** Shared sockets open. */
-    int sockets() {
-        return ports.size();
     }
 
     private void detach(Port port, int key, WebRtcSession<?> session) {
