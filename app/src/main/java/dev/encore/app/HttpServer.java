@@ -14,7 +14,11 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -38,7 +42,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP/1.1 server on Netty: codec, a 64 KiB aggregator (413 beyond), then {@link HttpApi}. Its event loops are its own
- * (not the media loops).
+ * (not the media loops). Native epoll where Netty has it (Linux), NIO elsewhere: the show channel's broadcasts are one
+ * {@code write} per member socket, and NIO's write path (its own buffer copies and locks around the same system call) cost
+ * the HTTP loops more per write (docs/benchmarks.md, "The poll benchmark, fifth pass").
  */
 final class HttpServer implements AutoCloseable {
     /** The largest request body accepted (an SDP offer is a few KiB). */
@@ -64,14 +70,25 @@ final class HttpServer implements AutoCloseable {
      * takes the ones it serves (the show channel's {@code GET /ws/{show}}), passing the rest on. It must be sharable.
      */
     static HttpServer start(String bindHost, int port, HttpApi api, ChannelHandler upgrades) throws InterruptedException {
+        return start(bindHost, port, api, upgrades, true);
+    }
+
+    /** As {@link #start(String, int, HttpApi, ChannelHandler)}; {@code preferEpoll} false serves over NIO (for tests). */
+    static HttpServer start(String bindHost, int port, HttpApi api, ChannelHandler upgrades, boolean preferEpoll)
+            throws InterruptedException {
         requireNonNull(bindHost, "bindHost");
         requireNonNull(api, "api");
+        boolean epoll = preferEpoll && Epoll.isAvailable();
+        if (preferEpoll && !epoll) {
+            LOG.info("HTTP on NIO: epoll unavailable ({})", String.valueOf(Epoll.unavailabilityCause()));
+        }
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("encore-http", true),
-                NioIoHandler.newFactory());
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        Class<? extends ServerSocketChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         try {
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(group)
-                    .channel(NioServerSocketChannel.class)
+                    .channel(channelType)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -93,6 +110,11 @@ final class HttpServer implements AutoCloseable {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
+    }
+
+    /** {@code epoll} or {@code nio}. */
+    String transport() {
+        return channel instanceof EpollServerSocketChannel ? "epoll" : "nio";
     }
 
     InetSocketAddress localAddress() {

@@ -19,6 +19,7 @@ import dev.encore.show.AccessMode;
 import dev.encore.show.AudioSettings;
 import dev.encore.show.Secret;
 import dev.encore.show.ShowConfig;
+import io.netty.channel.epoll.Epoll;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -207,6 +208,20 @@ class HttpServerTest {
         HttpResponse<String> session = send(request("/whep/demo/abc").method("OPTIONS", BodyPublishers.noBody()));
         assertThat(session.statusCode()).isEqualTo(204);
         assertThat(session.headers().firstValue("access-control-allow-methods")).hasValue("DELETE, OPTIONS");
+    }
+
+    @Test
+    void servesOverEpollOnLinuxAndTheSameOverNioWhereEpollIsMissing() throws Exception {
+        assertThat(Epoll.isAvailable()).as("epoll on this Linux machine: %s", Epoll.unavailabilityCause()).isTrue();
+        assertThat(server.transport()).isEqualTo("epoll");
+        try (HttpServer nio = HttpServer.start("127.0.0.1", 0, new HttpApi(List.of(new ShowConfig(null, "demo", "NIO",
+                Secret.of(KEY), AccessMode.OPEN, new AudioSettings(96_000, true), null)), MEDIA), null, false)) {
+            assertThat(nio.transport()).isEqualTo("nio");
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + nio.localAddress().getPort() + "/api/shows/demo")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(new ObjectMapper().readTree(r.body()).get("title").asText()).isEqualTo("NIO");
+        }
     }
 
     @Test
