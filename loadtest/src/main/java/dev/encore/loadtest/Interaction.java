@@ -14,6 +14,8 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -82,14 +84,20 @@ final class Interaction implements AutoCloseable {
     private volatile long requestSpread = 1;
 
     Interaction(URI uri, String performerKey) {
+        this(uri, performerKey, false);
+    }
+
+    /** @param ioUring io_uring for the members' sockets (the run's {@code --io-uring}); it must be available */
+    Interaction(URI uri, String performerKey, boolean ioUring) {
         this.uri = requireNonNull(uri, "uri");
         this.performerKey = requireNonNull(performerKey, "performerKey");
         boolean epoll = Epoll.isAvailable();
-        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        IoHandlerFactory factory = ioUring ? IoUringIoHandler.newFactory()
+                : epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         // One loop per core: thousands of members each parse every broadcast (one loop was the bottleneck at 5,000).
         this.group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
                 new DefaultThreadFactory("encore-loadtest-ws", true), factory);
-        this.channelClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        this.channelClass = ioUring ? IoUringSocketChannel.class : epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         boolean lo;
         try {
             lo = InetAddress.getByName(uri.getHost()).isLoopbackAddress();

@@ -225,7 +225,7 @@ public final class LoadRun {
                 Thread.sleep(200); // the server takes the publisher when its first packets arrive
             }
             if (s.voters() > 0 || s.requesters() > 0) {
-                interaction = new Interaction(s.showChannel(), s.performerKey());
+                interaction = new Interaction(s.showChannel(), s.performerKey(), runtime.transport().equals("io_uring"));
                 interaction.startPerformer();
                 channel = interaction;
             }
