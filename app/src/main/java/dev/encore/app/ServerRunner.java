@@ -3,9 +3,11 @@ package dev.encore.app;
 import dev.encore.protocol.JoinPathWarmUp;
 import dev.encore.show.ShowConfig;
 import dev.encore.show.access.ServerSecret;
+import dev.encore.signaling.ShowChannelWarmUp;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -20,6 +22,9 @@ final class ServerRunner {
     static final int WARM_UP_HANDSHAKES = 1_000;
     static final int WARM_UP_JOINS = 3_000;
     static final int WARM_UP_PACKETS = 30_000;
+    /** The show channel's warm-up: polls of this many votes (a request and an upvote from every tenth voter). */
+    static final int WARM_UP_VOTERS = 2_000;
+    static final int WARM_UP_POLLS = 5;
 
     private ServerRunner() {
     }
@@ -96,6 +101,13 @@ final class ServerRunner {
                     Duration.ofSeconds(30));
             LOG.info("warm-up: {} DTLS handshakes, {} offer/answer and ICE exchanges, {} SRTP packets, in memory, in {} ms",
                     done.handshakes(), done.joins(), done.packets(), done.millis());
+            try {
+                ShowChannelWarmUp.Done show = ShowChannelWarmUp.run(WARM_UP_VOTERS, WARM_UP_POLLS);
+                LOG.info("warm-up: {} show-channel commands ({} polls), in memory, in {} ms", show.commands(), show.polls(),
+                        show.millis());
+            } catch (IOException | SQLException | RuntimeException e) {
+                LOG.warn("warm-up of the show channel failed (the server works; its first poll may be slower)", e);
+            }
         }, "encore-warm-up");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
