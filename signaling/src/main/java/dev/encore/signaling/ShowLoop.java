@@ -356,7 +356,10 @@ final class ShowLoop implements ShowEventListener {
             return null;
         } else if (m instanceof ClientMessage.Vote v) {
             live.vote(listener, v.pollId(), v.option(), now);
-            return result("pollId", v.pollId(), "option", v.option());
+            // The tally with this vote in it: the voter sees the result at once (the room's broadcast waits for the tick).
+            List<Integer> tally = live.tally(v.pollId());
+            return result("pollId", v.pollId(), "option", v.option(), "tally", tally, "totalVotes",
+                    tally.stream().mapToInt(Integer::intValue).sum());
         } else if (m instanceof ClientMessage.React r) {
             live.react(listener, ReactionKind.parse(r.reaction()), now);
             return null;

@@ -172,6 +172,32 @@ class ShowChannelTest {
     }
 
     @Test
+    void aVotesAckCarriesTheTallyWithThatVoteInIt() throws Exception {
+        start(Duration.ZERO); // no tick: the ack is the only tally the voters get
+        WsClient performer = join(PERFORMER_HELLO);
+        WsClient anna = join(HELLO);
+        WsClient ben = join(HELLO);
+        performer.send("{\"type\":\"poll.open\",\"v\":1,\"id\":\"p1\",\"question\":\"Encore?\","
+                + "\"options\":[\"Hey Jude\",\"Yesterday\",\"Let It Be\"]}");
+        int pollId = performer.answer("p1").path("result").path("pollId").asInt();
+
+        anna.send("{\"type\":\"vote\",\"v\":1,\"id\":\"a\",\"pollId\":" + pollId + ",\"option\":2}");
+        JsonNode first = anna.answer("a").path("result");
+        ben.send("{\"type\":\"vote\",\"v\":1,\"id\":\"b\",\"pollId\":" + pollId + ",\"option\":0}");
+        JsonNode second = ben.answer("b").path("result");
+        anna.send("{\"type\":\"vote\",\"v\":1,\"id\":\"c\",\"pollId\":" + pollId + ",\"option\":0}");
+        JsonNode changed = anna.answer("c").path("result");
+
+        assertThat(first.path("tally").toString()).isEqualTo("[0,0,1]");
+        assertThat(first.path("totalVotes").asInt()).isEqualTo(1);
+        assertThat(second.path("tally").toString()).isEqualTo("[1,0,1]");
+        assertThat(second.path("totalVotes").asInt()).isEqualTo(2);
+        assertThat(changed.path("tally").toString()).as("a changed vote moves, it is not counted twice").isEqualTo("[2,0,0]");
+        assertThat(changed.path("totalVotes").asInt()).isEqualTo(2);
+        assertThat(changed.path("option").asInt()).isZero();
+    }
+
+    @Test
     void aLateJoinerSeesTheOpenPollAndTheirOwnVote() throws Exception {
         start(Duration.ofMillis(50));
         WsClient performer = join(PERFORMER_HELLO);

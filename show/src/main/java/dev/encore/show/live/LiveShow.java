@@ -299,6 +299,11 @@ public final class LiveShow {
         });
     }
 
+    /** Poll {@code pollId}'s tally now (votes per option), open or closed; refused for an unknown poll. */
+    public List<Integer> tally(int pollId) {
+        return polls.tally(pollId);
+    }
+
     /** The performer closes the open poll; its results stay in the snapshots. */
     public List<ShowEvent> closePoll(Instant now) {
         return run(now, t -> List.of(polls.close(t)));
