@@ -40,8 +40,11 @@ import org.HdrHistogram.Recorder;
  *   <li>Polls: the performer opens a poll (3 options) at the start of the hold and then every {@link #POLL_EVERY_NANOS}
  *       while at least 2 s are left; each voter votes once per poll at a uniformly random moment in the next 5 s (or half
  *       of what is left of the hold, if less). Measured: vote to
- *       {@code ack}, and vote to tally seen: the first {@code poll} broadcast of that poll whose {@code totalVotes} is
- *       higher than the last total the voter had seen before voting.</li>
+ *       {@code ack}, and vote to tally seen: the first tally that has the vote in it. That is the ack itself when it
+ *       carries the tally (Encore's does: {@code result.tally}); else the first {@code poll} broadcast of that poll that
+ *       arrives after the ack (the server answers after storing the vote, and a connection delivers in order, so any
+ *       broadcast after the ack was made after the vote). A broadcast whose total merely grew (someone else's vote) does
+ *       not count.</li>
  *   <li>Requests: each requester submits one request at a uniformly random moment in the first half of the hold (at most
  *       10 s in), then upvotes another listener's request 2 s after the ack. Measured: request to queue seen: the first
  *       {@code queue} broadcast, received after sending, that lists the request id the ack gave.</li>
@@ -218,11 +221,9 @@ final class Interaction implements AutoCloseable {
         final boolean voter;
         final boolean requester;
         volatile ShowChannelClient client;
-        private long lastPollId = -1;
-        private long lastTotal;
         private long votePollId = -1;
         private long voteSent;
-        private long totalAtVote;
+        private boolean voteAcked;
         private boolean tallySeen = true;
         private long requestSent;
         private long requestId = -1;
@@ -244,13 +245,21 @@ final class Interaction implements AutoCloseable {
             long sent = System.nanoTime();
             votePollId = pollId;
             voteSent = sent;
-            totalAtVote = lastPollId == pollId ? lastTotal : 0;
+            voteAcked = false;
             tallySeen = false;
             votesSent.increment();
             c.request(c.command("vote").put("pollId", pollId).put("option", slot % 3)).whenComplete((ack, error) -> {
                 if (error == null && "ack".equals(ack.path("type").asText())) {
+                    long at = System.nanoTime();
                     votesAcked.increment();
-                    voteAck.recordValue((System.nanoTime() - sent) / 1000);
+                    voteAck.recordValue((at - sent) / 1000);
+                    // Runs on this member's loop (the ack was read there), as onMessage does.
+                    if (sent == voteSent) {
+                        voteAcked = true;
+                        if (ack.path("result").has("totalVotes")) {
+                            tallySeen(at); // the ack carries the tally with this vote in it
+                        }
+                    }
                 } else {
                     error(error != null ? "vote_failed" : ack.path("code").asText("vote_failed"));
                 }
@@ -306,6 +315,13 @@ final class Interaction implements AutoCloseable {
             });
         }
 
+        private void tallySeen(long at) {
+            if (!tallySeen) {
+                tallySeen = true;
+                tally.recordValue(Math.max(0, (at - voteSent) / 1000));
+            }
+        }
+
         private void seen(long at) {
             if (!queueSeen) {
                 queueSeen = true;
@@ -317,11 +333,9 @@ final class Interaction implements AutoCloseable {
             if (type.equals("poll") || type.equals("state")) {
                 JsonNode poll = m.path("poll");
                 if (poll.isObject()) {
-                    lastPollId = poll.path("pollId").asLong();
-                    lastTotal = poll.path("totalVotes").asLong();
-                    if (!tallySeen && lastPollId == votePollId && lastTotal > totalAtVote && now - voteSent >= 0) {
-                        tallySeen = true;
-                        tally.recordValue((now - voteSent) / 1000);
+                    // A broadcast that arrives after the vote's ack was made after the vote was stored: its tally has it.
+                    if (voteAcked && poll.path("pollId").asLong() == votePollId) {
+                        tallySeen(now);
                     }
                 }
             }
