@@ -84,8 +84,12 @@ final class FinalTable {
                 udpKnown = true;
             }
         }
-        return String.format(Locale.ROOT, "CPU mean %s max %s, event-loop backlog max %d tasks, host UDP receive-buffer errors %s%s%s",
-                cpuN == 0 ? "-" : pct(cpuSum / cpuN), cpuN == 0 ? "-" : pct(cpuMax), pendingMax, udpKnown ? Long.toString(udp) : "-",
+        Histogram lag = r.histograms().get("toolLoopLag");
+        String lagText = lag == null || lag.getTotalCount() == 0 ? "" : String.format(Locale.ROOT, " (late p99 %.1f ms, max %.1f ms)",
+                lag.getValueAtPercentile(99) / 1000.0, lag.getMaxValue() / 1000.0);
+        return String.format(Locale.ROOT, "CPU mean %s max %s, event-loop backlog max %d tasks%s, host UDP receive-buffer errors %s%s%s",
+                cpuN == 0 ? "-" : pct(cpuSum / cpuN), cpuN == 0 ? "-" : pct(cpuMax), pendingMax, lagText,
+                udpKnown ? Long.toString(udp) : "-",
                 r.counts().containsKey("toolSocketDrops") && r.count("toolSocketDrops") >= 0
                         ? " (" + r.count("toolSocketDrops") + " on the tool's own sockets)" : "",
                 r.counts().containsKey("performerFramesLate") ? ", performer frames late " + r.count("performerFramesLate") : "");

@@ -17,6 +17,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -108,6 +109,11 @@ final class Interaction implements AutoCloseable {
             lo = false;
         }
         this.loopback = lo;
+    }
+
+    /** The members' event loops (for the tool's loop-lag probe). */
+    Iterable<EventExecutor> eventLoops() {
+        return group;
     }
 
     /** Joins as the performer; throws when the channel is unreachable or the key is refused. */

@@ -8,6 +8,7 @@ import dev.encore.loadtest.client.DropReason;
 import dev.encore.loadtest.client.ListenerConfig;
 import dev.encore.loadtest.client.ListenerException;
 import dev.encore.loadtest.client.ListenerStats;
+import dev.encore.loadtest.client.LoopLag;
 import dev.encore.loadtest.client.PacketPathWarmUp;
 import dev.encore.loadtest.client.PcmRing;
 import dev.encore.loadtest.client.PhaseTimings;
@@ -22,6 +23,7 @@ import dev.encore.protocol.JoinPathWarmUp;
 import dev.encore.protocol.dtls.DtlsEndpoint;
 import dev.encore.protocol.srtp.SrtpProfile;
 import dev.encore.protocol.srtp.SrtpSession;
+import io.netty.util.concurrent.EventExecutor;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.net.ConnectException;
@@ -128,6 +130,8 @@ public final class LoadRun {
     private int warmUpHandshakes;
     /** The run's show-channel side, or null; set by the run's thread before arrivals start. */
     private Interaction channel;
+    /** How late the tool's event loops ran during the run (from the first arrival). */
+    private LoopLag loopLag;
     /**
      * One-way latency, one recorder per thread that records (the event loops): a single {@link Recorder} shared by the loops
      * made every packet an atomic increment on one cache line from both cores, a tenth of the tool's loop time.
@@ -230,6 +234,12 @@ public final class LoadRun {
                 channel = interaction;
             }
             t0 = System.nanoTime();
+            List<EventExecutor> probed = new ArrayList<>();
+            runtime.eventLoops().forEach(probed::add);
+            if (interaction != null) {
+                interaction.eventLoops().forEach(probed::add);
+            }
+            loopLag = new LoopLag(probed);
             long window = s.arrivals().window().toNanos();
             long holdStart = t0 + window;
             long end = holdStart + s.duration().toNanos();
@@ -287,6 +297,7 @@ public final class LoadRun {
                 Thread.sleep(200);
             }
             sample((int) ((nextSecond - t0) / SECOND) - 1, runtime, t0);
+            loopLag.close();
             long elapsedMillis = (System.nanoTime() - t0) / 1_000_000;
             for (Future<ServerMetrics.Sample> f : pendingScrapes) {
                 try {
@@ -790,6 +801,9 @@ public final class LoadRun {
             counts.put("performerFramesLate", tone.late());
         }
         Map<String, Long> interactionErrors = new TreeMap<>();
+        if (loopLag != null) {
+            histograms.put("toolLoopLag", loopLag.histogram());
+        }
         if (interaction != null) {
             histograms.put("tally", interaction.tally.getIntervalHistogram());
             histograms.put("voteAck", interaction.voteAck.getIntervalHistogram());

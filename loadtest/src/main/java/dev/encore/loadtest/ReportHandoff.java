@@ -92,6 +92,9 @@ final class ReportHandoff {
     /** One-way latency p50 below which {@link #receiveLag} says nothing (ms). */
     static final double TOOL_LAG_NOTE_MILLIS = 200;
 
+    /** A p99 lateness of the tool's event loops above which the report says so (µs). */
+    static final long TOOL_LOOP_LAG_NOTE_MICROS = 50_000;
+
     /** A p50 wait in the tool's own DTLS queue above which the report says the tool held the joins (µs). */
     static final long TOOL_DTLS_QUEUE_NOTE_MICROS = 250_000;
 
@@ -104,6 +107,12 @@ final class ReportHandoff {
         int backlog = r.seconds().stream().mapToInt(RunResult.Second::pendingTasks).max().orElse(0);
         if (backlog > 1000) {
             b.note("the tool's event loops had up to " + backlog + " tasks queued: the tool may have been the bottleneck");
+        }
+        Histogram loopLag = r.histograms().get("toolLoopLag");
+        if (loopLag != null && loopLag.getTotalCount() > 0 && loopLag.getValueAtPercentile(99) > TOOL_LOOP_LAG_NOTE_MICROS) {
+            b.note(String.format(Locale.ROOT, "the tool's event loops ran up to %.0f ms late (p99; max %.0f ms): whatever arrived"
+                    + " then waited that long before the tool saw it, and that wait is in its times; the tool may have been the"
+                    + " bottleneck", loopLag.getValueAtPercentile(99) / 1000.0, loopLag.getMaxValue() / 1000.0));
         }
         Histogram dtlsQueue = r.histograms().get("dtlsThreadWait");
         if (dtlsQueue != null && dtlsQueue.getTotalCount() > 0

@@ -104,6 +104,7 @@ class LoadRunTest {
         assertThat(r.count("stampedPackets")).isEqualTo(r.count("packets"));
         assertThat(r.histograms().get("latency").getTotalCount()).isEqualTo(r.count("packets"));
         assertThat(r.histograms().get("ttfa").getTotalCount()).isEqualTo(8);
+        assertThat(r.histograms().get("toolLoopLag").getTotalCount()).as("the tool's loop-lag probes ran").isPositive();
         // The decode sample (slot 0 and every 4th) decoded the tone without errors.
         assertThat(r.count("decodeSample")).isEqualTo(2);
         assertThat(r.count("decodeErrors")).isZero();

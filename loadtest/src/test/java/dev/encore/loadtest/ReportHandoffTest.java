@@ -35,6 +35,27 @@ class ReportHandoffTest {
     }
 
     @Test
+    void eventLoopsThatRanLateAreCalledOutWithHowLate() {
+        Histogram late = new Histogram(3);
+        late.recordValueWithCount(1_000, 90); // µs
+        late.recordValueWithCount(420_000, 10);
+        RunResult r = withLoopLag(late);
+        assertThat(notes(r)).anySatisfy(n -> assertThat(n).containsPattern("ran up to 42\\d ms late")
+                .contains("the tool may have been the bottleneck"));
+        assertThat(FinalTable.render(r)).containsPattern("late p99 42\\d\\.\\d ms, max 42\\d\\.\\d ms");
+
+        Histogram onTime = new Histogram(3);
+        onTime.recordValueWithCount(2_000, 100);
+        assertThat(notes(withLoopLag(onTime))).noneSatisfy(n -> assertThat(n).contains("event loops ran"));
+    }
+
+    private static RunResult withLoopLag(Histogram lag) {
+        return new RunResult("loadtest", "settings", Instant.EPOCH, new RunMeta.Machine(2, "Linux test", "17"), List.of(),
+                Map.of("toolLoopLag", lag), Map.of(), Map.of(), Map.of(), List.of(), List.of(), List.of(),
+                RunResult.EXIT_MISSED, "FAIL");
+    }
+
+    @Test
     void latencyThatTheServerDidNotAddIsCalledTheToolsLag() {
         Histogram latency = new Histogram(3);
         latency.recordValueWithCount(1_400_000, 100); // 1.4 s, in µs
@@ -63,9 +84,12 @@ class ReportHandoffTest {
     }
 
     private static List<String> notes(Histogram dtlsThreadWait) {
-        RunResult r = new RunResult("loadtest", "settings", Instant.EPOCH, new RunMeta.Machine(2, "Linux test", "17"),
+        return notes(new RunResult("loadtest", "settings", Instant.EPOCH, new RunMeta.Machine(2, "Linux test", "17"),
                 List.of(), Map.of("dtlsThreadWait", dtlsThreadWait), Map.of("dtlsThreads", 64L), Map.of(), Map.of(),
-                List.of(), List.of(), List.of(), RunResult.EXIT_MET, "PASS");
+                List.of(), List.of(), List.of(), RunResult.EXIT_MET, "PASS"));
+    }
+
+    private static List<String> notes(RunResult r) {
         RunReport.Builder b = RunReport.builder(new RunMeta("dev", List.of("loadtest"), "http://127.0.0.1:1", "demo",
                 Instant.EPOCH, Duration.ofSeconds(1), new RunMeta.Machine(2, "Linux test", "17")));
         ReportHandoff.notes(r, b);

@@ -238,6 +238,11 @@ public final class ClientRuntime implements AutoCloseable {
         return group;
     }
 
+    /** The listeners' event loops (for {@link LoopLag}). */
+    public Iterable<EventExecutor> eventLoops() {
+        return group;
+    }
+
     Class<? extends DatagramChannel> channelClass() {
         return channelClass;
     }
