@@ -40,7 +40,8 @@ class LoopLagTest {
         LoopLag lag = new LoopLag(List.of(idle));
         Thread.sleep(50);
         lag.close();
-        Thread.sleep(30); // a probe already scheduled may still run once
+        // The probe already scheduled (due within 10 ms) runs once more, before a task due later than it.
+        idle.schedule(() -> { }, 20, TimeUnit.MILLISECONDS).sync();
         lag.histogram();
         Thread.sleep(100);
 
