@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * The HTTP/1.1 server on Netty: codec, a 64 KiB aggregator (413 beyond), then {@link HttpApi}. Its event loops are its own
  * (not the media loops). Native epoll where Netty has it (Linux), NIO elsewhere: the show channel's broadcasts are one
  * {@code write} per member socket, and NIO's write path (its own buffer copies and locks around the same system call) cost
- * the HTTP loops more per write (docs/benchmarks.md, "The poll benchmark, fifth pass").
+ * the HTTP loops more per write (docs/benchmarks.md, "Fifth pass: the poll benchmark").
  */
 final class HttpServer implements AutoCloseable {
     /** The largest request body accepted (an SDP offer is a few KiB). */

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * <p>Why: the JIT compiled about 1,300 methods of a freshly started server during its first 5,000-member poll (Jackson,
  * the show logic, SQLite's JDBC path). Vote to tally-seen p99 on fresh servers went from 252–589 ms (median 461, 4 runs)
  * to 220–395 ms (median 300, 5 runs) with this warm-up; a server that had already run a poll: 171–278 ms.
- * docs/benchmarks.md, "The poll benchmark, fifth pass".
+ * docs/benchmarks.md, "Fifth pass: the poll benchmark".
  *
  * <p>Thread: {@link #run} blocks the calling thread (meant for a low-priority background thread).
  */
