@@ -357,9 +357,8 @@ final class ShowLoop implements ShowEventListener {
         } else if (m instanceof ClientMessage.Vote v) {
             live.vote(listener, v.pollId(), v.option(), now);
             // The tally with this vote in it: the voter sees the result at once (the room's broadcast waits for the tick).
-            List<Integer> tally = live.tally(v.pollId());
-            return result("pollId", v.pollId(), "option", v.option(), "tally", tally, "totalVotes",
-                    tally.stream().mapToInt(Integer::intValue).sum());
+            ShowState.PollView poll = live.poll(v.pollId());
+            return result("pollId", v.pollId(), "option", v.option(), "tally", poll.tally(), "totalVotes", poll.totalVotes());
         } else if (m instanceof ClientMessage.React r) {
             live.react(listener, ReactionKind.parse(r.reaction()), now);
             return null;

@@ -299,9 +299,9 @@ public final class LiveShow {
         });
     }
 
-    /** Poll {@code pollId}'s tally now (votes per option), open or closed; refused for an unknown poll. */
-    public List<Integer> tally(int pollId) {
-        return polls.tally(pollId);
+    /** Poll {@code pollId} now (its tally and total), open or closed, as everybody sees it; refused for an unknown poll. */
+    public ShowState.PollView poll(int pollId) {
+        return view(polls.get(pollId), null);
     }
 
     /** The performer closes the open poll; its results stay in the snapshots. */

@@ -81,10 +81,6 @@ final class Polls {
         return previous == option ? null : new ShowEvent.VoteCast(now, pollId, listenerId, option, previous);
     }
 
-    List<Integer> tally(int pollId) {
-        return require(pollId).tallyList();
-    }
-
     ShowEvent.PollClosed close(Instant now) {
         if (open == null) {
             throw new ShowRuleException(Refusal.NO_POLL_OPEN, "poll: none open (expected: an open poll to close)");
