@@ -121,6 +121,15 @@ public final class EncoreServer implements AutoCloseable {
      */
     static EncoreServer start(Options options, List<ShowConfig> shows, ServerSecret secret, String publicUrl,
             Duration setupTimeout) throws InterruptedException, IOException {
+        return start(options, shows, secret, publicUrl, setupTimeout, null);
+    }
+
+    /**
+     * As {@link #start(Options, List, ServerSecret, String, Duration)}, with the show channel's broadcast tick (null: its
+     * default), so that a test can tell a command's answer from the room's next broadcast.
+     */
+    static EncoreServer start(Options options, List<ShowConfig> shows, ServerSecret secret, String publicUrl,
+            Duration setupTimeout, Duration broadcastTick) throws InterruptedException, IOException {
         requireNonNull(options, "options");
         requireNonNull(secret, "secret");
         List<ShowConfig> showList = List.copyOf(requireNonNull(shows, "shows"));
@@ -134,7 +143,9 @@ public final class EncoreServer implements AutoCloseable {
         Path stateDir = options.dataDir() != null ? options.dataDir() : Files.createTempDirectory("encore-state-");
         ShowChannel channel;
         try {
-            channel = ShowChannel.start(showList, new TokenAuthority(secret), stateDir, Clock.systemUTC());
+            channel = broadcastTick == null
+                    ? ShowChannel.start(showList, new TokenAuthority(secret), stateDir, Clock.systemUTC())
+                    : ShowChannel.start(showList, new TokenAuthority(secret), stateDir, Clock.systemUTC(), broadcastTick);
         } catch (SQLException e) {
             throw new IOException("show database in " + stateDir + ": " + e.getMessage()
                     + " (expected: a writable data directory)", e);

@@ -11,6 +11,11 @@ import dev.encore.show.Secret;
 import dev.encore.show.ShowConfig;
 import java.io.File;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -218,6 +223,52 @@ class ShowPagesBrowserTest {
     }
 
     /** A screenshot of the whole listener page (phone width, as tall as the page). */
+    /**
+     * A voter's bars move with the vote's own ack, which carries the tally with the vote in it (docs/protocol.md), not at
+     * the room's next broadcast: on a server whose broadcast tick is an hour, no {@code poll} broadcast comes at all.
+     */
+    @Test
+    void aVotersBarsMoveWithTheAckBeforeTheRoomsBroadcast(@TempDir Path dir) throws Exception {
+        ListenerPageBrowserTest.requireExecutable(ListenerPageBrowserTest.CHROMIUM);
+        ListenerPageBrowserTest.requireExecutable(ListenerPageBrowserTest.CHROMEDRIVER);
+        System.setProperty("ice4j.harvest.mapping.aws.enabled", "false");
+        Logging.install();
+        ShowConfig show = new ShowConfig(null, SHOW, "Harbour", Secret.of(KEY), AccessMode.OPEN,
+                new AudioSettings(96_000, true), null);
+        try (EncoreServer server = EncoreServer.start(EncoreServer.Options.loopback(), List.of(show),
+                AccessOptions.ephemeralSecret(), null, null, Duration.ofHours(1))) {
+            int port = server.httpPort();
+            HttpResponse<String> open = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/api/shows/" + SHOW + "/actions"))
+                    .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(10))
+                    .POST(BodyPublishers.ofString("{\"type\":\"poll.open\",\"v\":1,\"question\":\"Encore song?\","
+                            + "\"options\":[\"Hey Jude\",\"Yesterday\",\"Let It Be\"]}")).build(), BodyHandlers.ofString());
+            assertThat(open.statusCode()).as(open.body()).isEqualTo(200);
+            ChromeDriver phone = startChromium(dir.resolve("phone"));
+            try {
+                // The page joins after the poll opened: its state snapshot has the poll, with no votes.
+                Page anna = Page.open(phone, "http://127.0.0.1:" + port + "/l/" + SHOW, 390, 844, true, false);
+                awaitEquals(() -> anna.texts("#poll-options .poll-count"), List.of("0% · 0", "0% · 0", "0% · 0"),
+                        "the open poll on the page");
+
+                anna.clickNth("#poll-options .poll-choice", 2);
+                awaitEquals(() -> anna.texts("#poll-options .poll-count"), List.of("0% · 0", "0% · 0", "100% · 1"),
+                        "the tally from the vote's ack");
+                assertThat(anna.texts("#poll-options .chosen .poll-label")).containsExactly("Let It Be");
+                assertThat(anna.text("poll-note")).startsWith("1 vote · tap another answer");
+
+                // A changed vote: the same total, the tally moved.
+                anna.clickNth("#poll-options .poll-choice", 0);
+                awaitEquals(() -> anna.texts("#poll-options .poll-count"), List.of("100% · 1", "0% · 0", "0% · 0"),
+                        "the changed vote's tally from its ack");
+                assertThat(anna.texts("#poll-options .chosen .poll-label")).containsExactly("Hey Jude");
+            } finally {
+                phone.quit();
+            }
+        }
+    }
+
     private static void fullPage(Page page, String name) throws Exception {
         page.focus();
         Map<String, Object> metrics = page.driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());

@@ -71,6 +71,21 @@ public final class ShowChannel implements AutoCloseable {
         return start(shows, tokens, dataDir, clock, ShowLoop.Settings.defaults());
     }
 
+    /**
+     * As {@link #start(List, TokenAuthority, Path, Clock)} with another broadcast tick than the default 150 ms: for tests
+     * that must tell a command's answer from the room's next broadcast (a tick of an hour sends none).
+     */
+    public static ShowChannel start(List<ShowConfig> shows, TokenAuthority tokens, Path dataDir, Clock clock,
+            Duration broadcastTick) throws SQLException, IOException {
+        requireNonNull(broadcastTick, "broadcastTick");
+        if (broadcastTick.isNegative() || broadcastTick.isZero()) {
+            throw new IllegalArgumentException("broadcast tick: " + broadcastTick + " (expected: > 0)");
+        }
+        ShowLoop.Settings d = ShowLoop.Settings.defaults();
+        return start(shows, tokens, dataDir, clock,
+                new ShowLoop.Settings(broadcastTick, d.roomInterval(), d.pingAfter(), d.idleTimeout(), d.limits()));
+    }
+
     static ShowChannel start(List<ShowConfig> shows, TokenAuthority tokens, Path dataDir, Clock clock,
             ShowLoop.Settings settings) throws SQLException, IOException {
         requireNonNull(shows, "shows");

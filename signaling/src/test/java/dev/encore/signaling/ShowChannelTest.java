@@ -1,6 +1,7 @@
 package dev.encore.signaling;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -84,6 +85,16 @@ class ShowChannelTest {
         if (channel != null) {
             channel.close();
         }
+    }
+
+    @Test
+    void aBroadcastTickThatIsNotPositiveIsRefusedBeforeAnythingStarts() {
+        for (Duration tick : List.of(Duration.ZERO, Duration.ofMillis(-150))) {
+            assertThatThrownBy(() -> ShowChannel.start(List.of(show("rooftop", AccessMode.OPEN)), null, dataDir,
+                    Clock.systemUTC(), tick)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("broadcast tick: " + tick + " (expected: > 0)");
+        }
+        assertThat(dataDir.resolve(ShowChannel.DATABASE_FILE)).doesNotExist();
     }
 
     @Test

@@ -549,6 +549,13 @@
     } else if (context.kind === 'vote') {
       pollVotes.set(result.pollId, result.option);
       say('poll-message', '', null);
+      // The ack carries the tally with this vote in it: the bars move at once, not at the room's next broadcast. A
+      // broadcast that came first and counted more votes is newer: it stays.
+      const poll = view.poll;
+      if (poll && poll.pollId === result.pollId && Array.isArray(result.tally)
+          && typeof result.totalVotes === 'number' && result.totalVotes >= (poll.totalVotes || 0)) {
+        view.poll = Object.assign({}, poll, { tally: result.tally, totalVotes: result.totalVotes });
+      }
       renderPoll();
     }
   }
