@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -47,12 +48,17 @@ class ShowPagesBrowserTest {
     private static final String KEY = "harbour-performer-key-0123456789";
     private static final String MARKUP = "<b>x</b>";
 
-    @Test
-    void requestsPollsAndTheSetListMoveInEveryPage(@TempDir Path dir) throws Exception {
+    /** Both tests need Chromium and chromedriver (fail, never skip, without them) and no ice4j cloud probing. */
+    @BeforeEach
+    void browserAndNetwork() {
         ListenerPageBrowserTest.requireExecutable(ListenerPageBrowserTest.CHROMIUM);
         ListenerPageBrowserTest.requireExecutable(ListenerPageBrowserTest.CHROMEDRIVER);
         System.setProperty("ice4j.harvest.mapping.aws.enabled", "false");
         Logging.install();
+    }
+
+    @Test
+    void requestsPollsAndTheSetListMoveInEveryPage(@TempDir Path dir) throws Exception {
         Drop vinyl = new Drop("vinyl", "<i>Signed</i> vinyl", URI.create("https://shop.example.org/vinyl"), 50,
                 Duration.ofMinutes(10), null);
         ShowConfig show = new ShowConfig(null, SHOW, "Harbour <Nights>", Secret.of(KEY), AccessMode.OPEN,
@@ -229,10 +235,6 @@ class ShowPagesBrowserTest {
      */
     @Test
     void aVotersBarsMoveWithTheAckBeforeTheRoomsBroadcast(@TempDir Path dir) throws Exception {
-        ListenerPageBrowserTest.requireExecutable(ListenerPageBrowserTest.CHROMIUM);
-        ListenerPageBrowserTest.requireExecutable(ListenerPageBrowserTest.CHROMEDRIVER);
-        System.setProperty("ice4j.harvest.mapping.aws.enabled", "false");
-        Logging.install();
         ShowConfig show = new ShowConfig(null, SHOW, "Harbour", Secret.of(KEY), AccessMode.OPEN,
                 new AudioSettings(96_000, true), null);
         try (EncoreServer server = EncoreServer.start(EncoreServer.Options.loopback(), List.of(show),
