@@ -5,8 +5,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -20,7 +21,10 @@ import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,13 +32,22 @@ import org.slf4j.LoggerFactory;
  * One client's WebSocket on the show channel, after the handshake: frames in, rate limits, strict parsing, hello
  * (authentication), then commands handed to the show's {@link ShowLoop}; answers and broadcasts out.
  *
+ * <p><b>Closing</b> follows the closing handshake of <a href="https://www.rfc-editor.org/rfc/rfc6455#section-7.1.1">RFC
+ * 6455 §7.1.1</a>: the server sends its Close frame, writes no frame after it, keeps reading (and dropping) what the
+ * client still sends, and closes the TCP connection when the client's Close arrives or {@link #CLOSE_WAIT_MILLIS} later.
+ * Closing the connection at once would make the kernel answer a client that is still sending with a reset, and a reset
+ * can discard the Close frame before the client reads it: a browser would see 1006 instead of the status and reason.
+ *
  * <p><b>Threads:</b> Netty calls it on the channel's event loop; {@link #role}, {@link #tier} are written there once (at
  * hello) before the socket is handed to the loop. {@link #stale} belongs to the show loop's thread. {@link #send} and
  * {@link #sendShared} may be called from any thread.
  */
-final class ShowSocket extends ChannelInboundHandlerAdapter {
+final class ShowSocket extends ChannelDuplexHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ShowSocket.class);
     private static final long RATE_ERROR_EVERY_NANOS = 1_000_000_000L;
+    /** How long the server waits for the client's Close after sending its own. */
+    static final long CLOSE_WAIT_MILLIS = 2_000;
+    private static final ClosedChannelException AFTER_CLOSE = new ClosedChannelException();
 
     private final ShowChannel channelOwner;
     private final ShowLoop loop;
@@ -51,6 +64,8 @@ final class ShowSocket extends ChannelInboundHandlerAdapter {
     private boolean helloSeen;
     /** A close frame went out: frames still arriving are dropped unread. Event loop only. */
     private boolean closing;
+    /** Our Close frame was written: every later frame is dropped. Event loop only. */
+    private boolean closeFrameOut;
     private int idleStrikes;
     private long lastRateErrorNanos;
     /** Skipped a broadcast; gets a whole state when writable again. Show loop thread only. */
@@ -104,7 +119,11 @@ final class ShowSocket extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (frame instanceof CloseWebSocketFrame close) {
-                handshaker.close(ctx.channel(), close.retain());
+                if (closeFrameOut) {
+                    ctx.close(); // the client's answer to our Close: the handshake is done
+                } else {
+                    handshaker.close(ctx.channel(), close.retain()); // echoes the client's Close, then closes
+                }
             } else if (frame instanceof PingWebSocketFrame) {
                 ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
             } else if (frame instanceof PongWebSocketFrame) {
@@ -169,7 +188,6 @@ final class ShowSocket extends ChannelInboundHandlerAdapter {
             who = channelOwner.authenticate(loop.showId(), hello, queryToken);
         } catch (ProtocolException e) {
             send(ServerMessage.Error.of(id, e.code(), e.getMessage()));
-            closing = true;
             closeWith(1008, e.code());
             return;
         }
@@ -194,7 +212,6 @@ final class ShowSocket extends ChannelInboundHandlerAdapter {
             return true;
         }
         if (!abuseBucket.tryTake()) {
-            closing = true;
             LOG.info("show {}: closing a flooding connection from {}", loop.showId(), address);
             closeWith(1008, "rate limit");
             return false;
@@ -227,12 +244,49 @@ final class ShowSocket extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Sends a close frame with this status, then closes. Any thread. */
+    /**
+     * Sends a Close frame with this status and starts the closing handshake: the connection closes when the client
+     * answers, or {@link #CLOSE_WAIT_MILLIS} later. Any thread.
+     */
     void closeWith(int status, String reason) {
         Channel ch = channel;
-        if (ch != null && ch.isActive()) {
-            ch.writeAndFlush(new CloseWebSocketFrame(status, reason)).addListener(ChannelFutureListener.CLOSE);
+        if (ch == null || !ch.isActive()) {
+            return;
         }
+        if (ch.eventLoop().inEventLoop()) {
+            startClosing(ch, status, reason);
+        } else {
+            try {
+                ch.eventLoop().execute(() -> startClosing(ch, status, reason));
+            } catch (RejectedExecutionException e) {
+                LOG.debug("show {}: the connection's loop is shut down, it closes with it", loop.showId());
+            }
+        }
+    }
+
+    private void startClosing(Channel ch, int status, String reason) {
+        if (closeFrameOut || !ch.isActive()) {
+            return;
+        }
+        closing = true;
+        ch.writeAndFlush(new CloseWebSocketFrame(status, reason)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        ch.eventLoop().schedule(() -> ch.close(), CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Lets the first Close frame out and drops every frame after it (RFC 6455 §5.5.1). Event loop. */
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        if (msg instanceof WebSocketFrame) {
+            if (closeFrameOut) {
+                ReferenceCountUtil.release(msg);
+                promise.tryFailure(AFTER_CLOSE);
+                return;
+            }
+            if (msg instanceof CloseWebSocketFrame) {
+                closeFrameOut = true;
+            }
+        }
+        ctx.write(msg, promise);
     }
 
     @Override
@@ -246,6 +300,9 @@ final class ShowSocket extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
+            if (closing) {
+                return; // the close timer ends it
+            }
             if (++idleStrikes >= idleLimit) {
                 closeWith(1001, "no answer to pings");
             } else {

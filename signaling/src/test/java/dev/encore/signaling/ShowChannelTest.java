@@ -12,15 +12,24 @@ import dev.encore.show.Secret;
 import dev.encore.show.ShowConfig;
 import dev.encore.show.access.ServerSecret;
 import dev.encore.show.access.TokenAuthority;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -340,6 +349,112 @@ class ShowChannelTest {
         ben.send("{\"type\":\"upvote\",\"v\":1,\"id\":\"b\",\"requestId\":1}");
         assertThat(ben.answer("b").path("type").asText()).isEqualTo("ack");
         assertThat(ben.count("error")).isZero();
+    }
+
+    @Test
+    void aFloodersConnectionEndsWithTheClosingHandshakeNotAReset() throws Exception {
+        start(Duration.ofMillis(50));
+        try (Socket raw = new Socket("127.0.0.1", server.port())) {
+            raw.setSoTimeout(5_000);
+            InputStream in = raw.getInputStream();
+            OutputStream out = raw.getOutputStream();
+            ByteArrayOutputStream seen = upgrade(raw, "/ws/rooftop");
+            out.write(maskedFrame(0x1, HELLO.getBytes(StandardCharsets.UTF_8)));
+            byte[] react = maskedFrame(0x1, "{\"type\":\"react\",\"v\":1,\"reaction\":\"fire\"}".getBytes(StandardCharsets.UTF_8));
+            AtomicBoolean flooding = new AtomicBoolean(true);
+            CompletableFuture<Void> flood = CompletableFuture.runAsync(() -> {
+                try {
+                    while (flooding.get()) {
+                        out.write(react);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+
+            byte[] closeFrame = {(byte) 0x88, 12, 0x03, (byte) 0xF0, 'r', 'a', 't', 'e', ' ', 'l', 'i', 'm', 'i', 't'};
+            byte[] buffer = new byte[8192];
+            int n;
+            while (indexOf(seen.toByteArray(), closeFrame) < 0 && (n = in.read(buffer)) >= 0) {
+                seen.write(buffer, 0, n);
+            }
+            int closeAt = indexOf(seen.toByteArray(), closeFrame);
+            assertThat(closeAt).as("a Close frame with 1008 'rate limit' (seen: %s)", seen.toString(StandardCharsets.ISO_8859_1))
+                    .isPositive();
+            Thread.sleep(300); // the client goes on sending a while, as a busy one would before it reads the Close
+            flooding.set(false);
+            assertThat(catchThrowable(flood::join)).as("the server reads on until the client's Close, no reset").isNull();
+
+            out.write(maskedFrame(0x8, new byte[] {0x03, (byte) 0xE8})); // the client's Close: 1000
+            ByteArrayOutputStream after = new ByteArrayOutputStream();
+            in.transferTo(after); // the end of the stream: the server closed (here at its timer, still reading the flood)
+            byte[] all = seen.toByteArray();
+            assertThat(all.length - closeAt - closeFrame.length + after.size())
+                    .as("no frame after the server's Close (RFC 6455 §5.5.1)").isZero();
+        }
+    }
+
+    /** Upgrades a raw socket to a WebSocket; returns the bytes read, the 101 answer, before any frame (RFC 6455 §4.1). */
+    private static ByteArrayOutputStream upgrade(Socket raw, String path) throws IOException {
+        raw.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        ByteArrayOutputStream seen = new ByteArrayOutputStream();
+        while (!seen.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = raw.getInputStream().read();
+            assertThat(b).as("the upgrade answer (got: %s)", seen.toString(StandardCharsets.ISO_8859_1)).isNotNegative();
+            seen.write(b);
+        }
+        assertThat(seen.toString(StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 101");
+        return seen;
+    }
+
+    @Test
+    void theClientsCloseAnsweringTheServersEndsTheConnectionAtOnce() throws Exception {
+        start(Duration.ofMillis(50));
+        try (Socket raw = new Socket("127.0.0.1", server.port())) {
+            raw.setSoTimeout(5_000);
+            InputStream in = raw.getInputStream();
+            upgrade(raw, "/ws/vip-night");
+            raw.getOutputStream().write(maskedFrame(0x1, HELLO.getBytes(StandardCharsets.UTF_8))); // no token
+            byte[] closeFrame = {(byte) 0x88, 14, 0x03, (byte) 0xF0, 'u', 'n', 'a', 'u', 't', 'h', 'o', 'r', 'i', 'z', 'e', 'd'};
+            ByteArrayOutputStream seen = new ByteArrayOutputStream();
+            while (indexOf(seen.toByteArray(), closeFrame) < 0) {
+                int b = in.read();
+                assertThat(b).as("a Close frame with 1008 'unauthorized' (seen: %s)", seen).isNotNegative();
+                seen.write(b);
+            }
+
+            long answered = System.nanoTime();
+            raw.getOutputStream().write(maskedFrame(0x8, new byte[] {0x03, (byte) 0xE8}));
+            assertThat(in.read()).as("the end of the stream, no frame after the server's Close").isEqualTo(-1);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - answered))
+                    .as("closed on the client's answer, not by the %d ms timer", ShowSocket.CLOSE_WAIT_MILLIS)
+                    .isLessThan(ShowSocket.CLOSE_WAIT_MILLIS / 2);
+        }
+    }
+
+    /** A client's frame (RFC 6455 §5.2), masked with the zero key so the payload reads as sent. */
+    private static byte[] maskedFrame(int opcode, byte[] payload) {
+        assertThat(payload.length).isLessThan(126);
+        byte[] frame = new byte[6 + payload.length];
+        frame[0] = (byte) (0x80 | opcode);
+        frame[1] = (byte) (0x80 | payload.length);
+        System.arraycopy(payload, 0, frame, 6, payload.length);
+        return frame;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     @Test
