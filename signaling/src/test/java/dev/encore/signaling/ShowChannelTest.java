@@ -361,14 +361,26 @@ class ShowChannelTest {
             ByteArrayOutputStream seen = upgrade(raw, "/ws/rooftop");
             out.write(maskedFrame(0x1, HELLO.getBytes(StandardCharsets.UTF_8)));
             byte[] react = maskedFrame(0x1, "{\"type\":\"react\",\"v\":1,\"reaction\":\"fire\"}".getBytes(StandardCharsets.UTF_8));
-            AtomicBoolean flooding = new AtomicBoolean(true);
+            byte[] twenty = new byte[20 * react.length];
+            for (int i = 0; i < 20; i++) {
+                System.arraycopy(react, 0, twenty, i * react.length, react.length);
+            }
+            AtomicBoolean closeSeen = new AtomicBoolean();
             CompletableFuture<Void> flood = CompletableFuture.runAsync(() -> {
+                int afterClose = 0;
                 try {
-                    while (flooding.get()) {
-                        out.write(react);
+                    while (!closeSeen.get()) { // 20 messages a millisecond: far past the limits, not past the server
+                        out.write(twenty);
+                        Thread.sleep(1);
+                    }
+                    for (; afterClose < 200; afterClose++) { // a busy client sends on a while before it acts on a Close
+                        out.write(twenty);
+                        Thread.sleep(1);
                     }
                 } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    throw new UncheckedIOException("sending, " + afterClose + " writes after the Close was read", e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             });
 
@@ -381,13 +393,12 @@ class ShowChannelTest {
             int closeAt = indexOf(seen.toByteArray(), closeFrame);
             assertThat(closeAt).as("a Close frame with 1008 'rate limit' (seen: %s)", seen.toString(StandardCharsets.ISO_8859_1))
                     .isPositive();
-            Thread.sleep(300); // the client goes on sending a while, as a busy one would before it reads the Close
-            flooding.set(false);
+            closeSeen.set(true);
             assertThat(catchThrowable(flood::join)).as("the server reads on until the client's Close, no reset").isNull();
 
             out.write(maskedFrame(0x8, new byte[] {0x03, (byte) 0xE8})); // the client's Close: 1000
             ByteArrayOutputStream after = new ByteArrayOutputStream();
-            in.transferTo(after); // the end of the stream: the server closed (here at its timer, still reading the flood)
+            in.transferTo(after); // returns at the end of the stream: the server closed
             byte[] all = seen.toByteArray();
             assertThat(all.length - closeAt - closeFrame.length + after.size())
                     .as("no frame after the server's Close (RFC 6455 §5.5.1)").isZero();
