@@ -373,7 +373,8 @@ class ShowChannelTest {
                         out.write(twenty);
                         Thread.sleep(1);
                     }
-                    for (; afterClose < 200; afterClose++) { // a busy client sends on a while before it acts on a Close
+                    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(250); // well inside the server's wait
+                    for (; System.nanoTime() < until; afterClose++) { // a busy client sends on before it acts on a Close
                         out.write(twenty);
                         Thread.sleep(1);
                     }
