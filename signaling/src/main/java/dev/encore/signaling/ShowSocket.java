@@ -62,9 +62,7 @@ final class ShowSocket extends ChannelDuplexHandler {
     private volatile Role role;
     private volatile Tier tier;
     private boolean helloSeen;
-    /** A close frame went out: frames still arriving are dropped unread. Event loop only. */
-    private boolean closing;
-    /** Our Close frame was written: every later frame is dropped. Event loop only. */
+    /** A Close frame went out: every later frame, in or out, is dropped. Event loop only. */
     private boolean closeFrameOut;
     private int idleStrikes;
     private long lastRateErrorNanos;
@@ -115,7 +113,7 @@ final class ShowSocket extends ChannelDuplexHandler {
             return;
         }
         try {
-            if (closing && !(frame instanceof CloseWebSocketFrame)) {
+            if (closeFrameOut && !(frame instanceof CloseWebSocketFrame)) {
                 return;
             }
             if (frame instanceof CloseWebSocketFrame close) {
@@ -268,7 +266,6 @@ final class ShowSocket extends ChannelDuplexHandler {
         if (closeFrameOut || !ch.isActive()) {
             return;
         }
-        closing = true;
         ch.writeAndFlush(new CloseWebSocketFrame(status, reason)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         ch.eventLoop().schedule(() -> ch.close(), CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -300,7 +297,7 @@ final class ShowSocket extends ChannelDuplexHandler {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
-            if (closing) {
+            if (closeFrameOut) {
                 return; // the close timer ends it
             }
             if (++idleStrikes >= idleLimit) {
